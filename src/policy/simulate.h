@@ -1,0 +1,34 @@
+/*
+ * simulate.h - "what if": evaluate release and access cases against a
+ * policy set, as a security officer does before changing an agreement or
+ * granting a consent (`gsomia policy simulate`).
+ *
+ * Input (docs/formats.md):
+ *   {"schemes": [...], "agreements": [...], "consents": [...],
+ *    "revocations": [...],
+ *    "cases": [{"name": "...", "holder": "USA", "to": "JPN", "at": "...",
+ *               "item": {"id": "t1", "kind": "track", "state": "active",
+ *                        "label": {...}}},          // or "contributors"
+ *              {"name": "...", "holder": "JPN", "user": {...},
+ *               "item": {...}}]}
+ * A case has either "to" (a release) or "user" (an access). The whole file
+ * is checked before any case is evaluated, so output is all or nothing.
+ */
+#ifndef GS_POLICY_SIMULATE_H
+#define GS_POLICY_SIMULATE_H
+
+#include <jansson.h>
+
+#include "base/diag.h"
+#include "base/json.h"
+
+/*
+ * Evaluates every case of doc. On success *results is a new JSON array with
+ * one object per case, in order: {"name", "decision": "allow"|"deny",
+ * "reason", "detail"} plus "marking" on allowed releases. Returns 0, or
+ * GS_ERR_INVALID after reporting every problem found to d (*results NULL).
+ */
+int gs_simulate(const struct gs_jdoc *doc, struct gs_diag *d,
+                json_t **results);
+
+#endif
