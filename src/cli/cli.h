@@ -1,0 +1,41 @@
+/*
+ * cli.h - what the subcommands of `gsomia` share.
+ *
+ * Exit status: 0 success; 1 the command ran but failed (bad input, a check
+ * found errors); 2 it was called wrongly (unknown option, missing argument).
+ * Errors go to standard error and say what to fix; results go to standard
+ * output, as JSON where scripts need them.
+ */
+#ifndef GS_CLI_CLI_H
+#define GS_CLI_CLI_H
+
+#include "base/diag.h"
+#include "policy/policy.h"
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+/* A subcommand: `gsomia GROUP NAME ...`. argv[0] is NAME. */
+struct cli_command {
+    const char *group, *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+extern const struct cli_command cli_policy_commands[];
+extern const struct cli_command cli_label_commands[];
+
+/* Prints "gsomia: MESSAGE" to standard error. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the diagnostics of d to standard error. */
+void cli_print_diag(const struct gs_diag *d);
+
+/*
+ * Adds the scheme files paths[0..n) to p, reporting to d. For commands
+ * that take --scheme FILE.
+ */
+int cli_load_schemes(struct gs_policy *p, char *const *paths, int n,
+                     struct gs_diag *d);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * main.c - `gsomia`, the one command: finds the subcommand and runs it.
+ * Each group of subcommands lives in its own cmd_*.c file.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct cli_command *const groups[] = {
+    cli_policy_commands,
+    cli_label_commands,
+};
+#define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("gsomia: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_print_diag(const struct gs_diag *d)
+{
+    gs_diag_print(d, stderr);
+}
+
+int cli_load_schemes(struct gs_policy *p, char *const *paths, int n,
+                     struct gs_diag *d)
+{
+    int i, rc = 0;
+
+    for (i = 0; i < n && rc == 0; i++) {
+        struct gs_jdoc doc;
+        struct gs_jctx c = {&doc, d};
+
+        rc = gs_jdoc_load(&doc, paths[i], GS_JSON_MAX_FILE, d);
+        if (rc == 0)
+            rc = gs_policy_add_scheme(p, &c, doc.root);
+        gs_jdoc_free(&doc);
+    }
+    return rc;
+}
+
+static void usage(FILE *out)
+{
+    size_t g;
+    const struct cli_command *c;
+
+    fprintf(out,
+            "usage: gsomia COMMAND [SUBCOMMAND] [OPTIONS] [ARGS]\n"
+            "\n"
+            "gsomia shares classified military information between allied\n"
+            "nations under their security agreements, and enforces them.\n"
+            "\n"
+            "Commands:\n");
+    for (g = 0; g < N_GROUPS; g++)
+        for (c = groups[g]; c->name != NULL; c++)
+            fprintf(out, "  %-6s %-10s %s\n", c->group, c->name, c->summary);
+    fprintf(out, "\n"
+                 "Run `gsomia COMMAND SUBCOMMAND --help` for the options of "
+                 "each.\n"
+                 "Exit status: 0 success, 1 failure, 2 wrong usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    const struct cli_command *c;
+    bool known_group = false;
+    size_t g;
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("gsomia %s\n", GSOMIA_VERSION);
+        return EXIT_OK;
+    }
+    for (g = 0; g < N_GROUPS; g++) {
+        for (c = groups[g]; c->name != NULL; c++) {
+            if (strcmp(c->group, argv[1]) != 0)
+                continue;
+            known_group = true;
+            if (argc >= 3 && strcmp(c->name, argv[2]) == 0)
+                return c->run(argc - 2, argv + 2);
+        }
+    }
+    if (known_group) {
+        if (argc < 3)
+            cli_error("`%s` needs a subcommand; see `gsomia --help`",
+                      argv[1]);
+        else if (strcmp(argv[2], "--help") == 0 ||
+                 strcmp(argv[2], "-h") == 0) {
+            for (g = 0; g < N_GROUPS; g++)
+                for (c = groups[g]; c->name != NULL; c++)
+                    if (strcmp(c->group, argv[1]) == 0)
+                        printf("gsomia %s %-10s %s\n", c->group, c->name,
+                               c->summary);
+            return EXIT_OK;
+        } else
+            cli_error("`%s %s` is not a command; see `gsomia --help`",
+                      argv[1], argv[2]);
+        return EXIT_USAGE;
+    }
+    cli_error("`%s` is not a command; see `gsomia --help`", argv[1]);
+    return EXIT_USAGE;
+}
