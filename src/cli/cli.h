@@ -16,7 +16,11 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 
-/* A subcommand: `gsomia GROUP NAME ...`. argv[0] is NAME. */
+/*
+ * A command: `gsomia GROUP NAME ...`, run with argv[0] NAME; or, when name
+ * is NULL, `gsomia GROUP ...`, run with argv[0] GROUP. A table of commands
+ * ends with an entry whose group is NULL.
+ */
 struct cli_command {
     const char *group, *name;
     const char *summary;

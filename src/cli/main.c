@@ -61,8 +61,9 @@ static void usage(FILE *out)
             "\n"
             "Commands:\n");
     for (g = 0; g < N_GROUPS; g++)
-        for (c = groups[g]; c->name != NULL; c++)
-            fprintf(out, "  %-6s %-10s %s\n", c->group, c->name, c->summary);
+        for (c = groups[g]; c->group != NULL; c++)
+            fprintf(out, "  %-10s %-10s %s\n", c->group,
+                    c->name ? c->name : "", c->summary);
     fprintf(out, "\n"
                  "Run `gsomia COMMAND SUBCOMMAND --help` for the options of "
                  "each.\n"
@@ -89,9 +90,11 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     for (g = 0; g < N_GROUPS; g++) {
-        for (c = groups[g]; c->name != NULL; c++) {
+        for (c = groups[g]; c->group != NULL; c++) {
             if (strcmp(c->group, argv[1]) != 0)
                 continue;
+            if (c->name == NULL)
+                return c->run(argc - 1, argv + 1);
             known_group = true;
             if (argc >= 3 && strcmp(c->name, argv[2]) == 0)
                 return c->run(argc - 2, argv + 2);
@@ -104,7 +107,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[2], "--help") == 0 ||
                  strcmp(argv[2], "-h") == 0) {
             for (g = 0; g < N_GROUPS; g++)
-                for (c = groups[g]; c->name != NULL; c++)
+                for (c = groups[g]; c->group != NULL; c++)
                     if (strcmp(c->group, argv[1]) == 0)
                         printf("gsomia %s %-10s %s\n", c->group, c->name,
                                c->summary);
