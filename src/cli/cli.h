@@ -11,6 +11,7 @@
 
 #include "base/diag.h"
 #include "policy/policy.h"
+#include "policy/simulate.h"
 
 #define EXIT_OK 0
 #define EXIT_FAIL 1
@@ -41,5 +42,9 @@ void cli_print_diag(const struct gs_diag *d);
  */
 int cli_load_schemes(struct gs_policy *p, char *const *paths, int n,
                      struct gs_diag *d);
+
+/* Resolves the file references of simulate files: relative to the folder
+ * of the file that names them. */
+extern const struct gs_sim_loader cli_sim_loader;
 
 #endif

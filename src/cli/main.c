@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json.h"
 #include "cli/cli.h"
 
 static const struct cli_command *const groups[] = {
@@ -47,6 +50,32 @@ int cli_load_schemes(struct gs_policy *p, char *const *paths, int n,
     }
     return rc;
 }
+
+static int load_ref(void *ctx, const char *from, const char *ref,
+                    struct gs_jdoc *out, struct gs_diag *d)
+{
+    struct gs_buf path;
+    const char *slash = from != NULL ? strrchr(from, '/') : NULL;
+    int rc;
+
+    (void)ctx;
+    gs_buf_init(&path, 4096);
+    if (ref[0] != '/' && slash != NULL &&
+        gs_buf_append(&path, from, (size_t)(slash - from) + 1) < 0)
+        rc = GS_ERR_TOO_BIG;
+    else
+        rc = gs_buf_append_str(&path, ref);
+    if (rc < 0) {
+        gs_diag_error(d, NULL, "the file name \"%s\" is too long", ref);
+        gs_buf_free(&path);
+        return rc;
+    }
+    rc = gs_jdoc_load(out, gs_buf_str(&path), GS_JSON_MAX_FILE, d);
+    gs_buf_free(&path);
+    return rc;
+}
+
+const struct gs_sim_loader cli_sim_loader = {load_ref, NULL};
 
 static void usage(FILE *out)
 {
