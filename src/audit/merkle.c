@@ -16,7 +16,7 @@
  * hashes each range. The ranges of a proof are disjoint, so no leaf is read
  * twice. Verification is the bit walk of RFC 9162 §2.1.3.2 and §2.1.4.2,
  * preceded by an exact length check, so it reads nothing it was not given
- * and does at most GS_MERKLE_MAX_PATH + 1 hashes.
+ * and does at most two hashes per path element.
  *
  * Expected workload: the audit log appends (frontier, O(log n) hashes) at
  * every recorded act; proofs are asked for by partners now and then;

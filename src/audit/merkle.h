@@ -22,8 +22,8 @@
  * sizes above GS_MERKLE_MAX_SIZE, indices outside the tree, paths of the
  * wrong length and n_path above GS_MERKLE_MAX_PATH are refused with
  * GS_ERR_INVALID before anything is read, and the work done is at most
- * GS_MERKLE_MAX_PATH hash computations. They never read past
- * path[n_path - 1].
+ * two hash computations per path element (2 * GS_MERKLE_MAX_PATH). They
+ * never read past path[n_path - 1].
  *
  * libsodium: SHA-256 is libsodium's crypto_hash_sha256. Every function here
  * that hashes calls sodium_init() itself the first time (thread-safely;
