@@ -15,7 +15,8 @@
 #include "base/json.h"
 #include "base/text.h"
 
-static const ProtobufCAllocator *allocator = NULL; /* protobuf-c's malloc */
+/* NULL: protobuf-c allocates with malloc. */
+static ProtobufCAllocator *const allocator = NULL;
 
 Gsomia__Kind gs_item_kind_to_pb(enum gs_kind k)
 {
@@ -107,8 +108,13 @@ void gs_item_label_to_pb(const struct gs_label *l, struct gs_arena *a,
     out->categories = (char **)l->categories;
     out->purpose = (char *)l->purpose;
     out->created_us = l->created;
-    out->has_review_us = l->has_review;
-    out->review_us = l->review;
+    if (l->has_review) {
+        Gsomia__Review *r = gs_arena_alloc(a, 1, sizeof(*r));
+
+        gsomia__review__init(r);
+        r->time_us = l->review;
+        out->review = r;
+    }
 }
 
 static json_t *time_json(gs_time_t t)
@@ -142,8 +148,8 @@ int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
     json_object_set_new(o, "categories", cats);
     json_object_set_new(o, "purpose", json_string(pb->purpose));
     json_object_set_new(o, "created", time_json(pb->created_us));
-    if (pb->has_review_us)
-        json_object_set_new(o, "review", time_json(pb->review_us));
+    if (pb->review != NULL)
+        json_object_set_new(o, "review", time_json(pb->review->time_us));
     /* json_string returns NULL for invalid UTF-8: then the member is
      * missing and the label is refused. */
     rc = gs_label_from_json(p, &c, o, a, out);
