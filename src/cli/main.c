@@ -2,80 +2,18 @@
  * main.c - `gsomia`, the one command: finds the subcommand and runs it.
  * Each group of subcommands lives in its own cmd_*.c file.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "base/buf.h"
-#include "base/err.h"
-#include "base/json.h"
 #include "cli/cli.h"
+#include "item/key.h"
 
 static const struct cli_command *const groups[] = {
-    cli_policy_commands,
-    cli_label_commands,
+    cli_node_commands,  cli_item_commands,  cli_user_commands,
+    cli_audit_commands, cli_policy_commands, cli_label_commands,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("gsomia: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-void cli_print_diag(const struct gs_diag *d)
-{
-    gs_diag_print(d, stderr);
-}
-
-int cli_load_schemes(struct gs_policy *p, char *const *paths, int n,
-                     struct gs_diag *d)
-{
-    int i, rc = 0;
-
-    for (i = 0; i < n && rc == 0; i++) {
-        struct gs_jdoc doc;
-        struct gs_jctx c = {&doc, d};
-
-        rc = gs_jdoc_load(&doc, paths[i], GS_JSON_MAX_FILE, d);
-        if (rc == 0)
-            rc = gs_policy_add_scheme(p, &c, doc.root);
-        gs_jdoc_free(&doc);
-    }
-    return rc;
-}
-
-static int load_ref(void *ctx, const char *from, const char *ref,
-                    struct gs_jdoc *out, struct gs_diag *d)
-{
-    struct gs_buf path;
-    const char *slash = from != NULL ? strrchr(from, '/') : NULL;
-    int rc;
-
-    (void)ctx;
-    gs_buf_init(&path, 4096);
-    if (ref[0] != '/' && slash != NULL &&
-        gs_buf_append(&path, from, (size_t)(slash - from) + 1) < 0)
-        rc = GS_ERR_TOO_BIG;
-    else
-        rc = gs_buf_append_str(&path, ref);
-    if (rc < 0) {
-        gs_diag_error(d, NULL, "the file name \"%s\" is too long", ref);
-        gs_buf_free(&path);
-        return rc;
-    }
-    rc = gs_jdoc_load(out, gs_buf_str(&path), GS_JSON_MAX_FILE, d);
-    gs_buf_free(&path);
-    return rc;
-}
-
-const struct gs_sim_loader cli_sim_loader = {load_ref, NULL};
 
 static void usage(FILE *out)
 {
@@ -101,6 +39,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    if (gs_crypto_init() < 0) {
+        cli_error("cannot initialise the cryptographic library");
+        return EXIT_FAIL;
+    }
     const struct cli_command *c;
     bool known_group = false;
     size_t g;

@@ -257,6 +257,18 @@ int gs_store_audit_list(struct gs_store *s, uint64_t from,
     return s->ops->audit_list(s, from, cb, ctx);
 }
 
+int gs_store_audit_node_put(struct gs_store *s, unsigned level,
+                            uint64_t index, const uint8_t hash[GS_HASH_LEN])
+{
+    return s->ops->audit_node_put(s, level, index, hash);
+}
+
+int gs_store_audit_node_get(struct gs_store *s, unsigned level,
+                            uint64_t index, uint8_t hash[GS_HASH_LEN])
+{
+    return s->ops->audit_node_get(s, level, index, hash);
+}
+
 int gs_store_head_put(struct gs_store *s, const struct gs_tree_head *h)
 {
     return s->ops->head_put(s, h);
@@ -282,6 +294,11 @@ int gs_store_meta_get(struct gs_store *s, const char *key,
                       struct gs_buf *value)
 {
     return s->ops->meta_get(s, key, value);
+}
+
+int gs_store_checkpoint(struct gs_store *s)
+{
+    return s->ops->checkpoint(s);
 }
 
 const char *gs_store_path(const struct gs_store *s)

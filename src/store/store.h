@@ -173,6 +173,16 @@ typedef int (*gs_store_record_cb)(void *ctx, const struct gs_store_record *r);
 int gs_store_audit_list(struct gs_store *s, uint64_t from,
                         gs_store_record_cb cb, void *ctx);
 
+/*
+ * Cached hashes of complete subtrees of the audit tree: the subtree of
+ * 2^level leaves starting at leaf index << level. They make roots and proofs
+ * cost O(log n) reads (audit/merkle.h). GS_ERR_NOT_FOUND when not cached.
+ */
+int gs_store_audit_node_put(struct gs_store *s, unsigned level,
+                            uint64_t index, const uint8_t hash[GS_HASH_LEN]);
+int gs_store_audit_node_get(struct gs_store *s, unsigned level,
+                            uint64_t index, uint8_t hash[GS_HASH_LEN]);
+
 int gs_store_head_put(struct gs_store *s, const struct gs_tree_head *h);
 /* The head of the largest size; GS_ERR_NOT_FOUND when none was signed. */
 int gs_store_head_latest(struct gs_store *s, struct gs_tree_head *out);
@@ -185,6 +195,13 @@ int gs_store_meta_put(struct gs_store *s, const char *key, const void *value,
 /* GS_ERR_NOT_FOUND when key has no value. */
 int gs_store_meta_get(struct gs_store *s, const char *key,
                       struct gs_buf *value);
+
+/*
+ * Moves committed changes into the main file and truncates the write-ahead
+ * log, so that erased content does not linger there (after destruction).
+ * Outside a transaction.
+ */
+int gs_store_checkpoint(struct gs_store *s);
 
 /* The files that hold the store, for tests and operators. */
 const char *gs_store_path(const struct gs_store *s);

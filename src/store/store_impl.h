@@ -19,6 +19,7 @@ struct gs_store_ops {
     int (*begin)(struct gs_store *s);
     int (*commit)(struct gs_store *s);
     void (*rollback)(struct gs_store *s);
+    int (*checkpoint)(struct gs_store *s);
 
     /* key: the wrapped item key; box: the encrypted item. */
     int (*item_put)(struct gs_store *s, const struct gs_store_item *m,
@@ -61,6 +62,11 @@ struct gs_store_ops {
                      struct gs_store_record *out);
     int (*audit_list)(struct gs_store *s, uint64_t from,
                       gs_store_record_cb cb, void *ctx);
+
+    int (*audit_node_put)(struct gs_store *s, unsigned level, uint64_t index,
+                          const uint8_t *hash);
+    int (*audit_node_get)(struct gs_store *s, unsigned level, uint64_t index,
+                          uint8_t *hash);
 
     int (*head_put)(struct gs_store *s, const struct gs_tree_head *h);
     int (*head_latest)(struct gs_store *s, struct gs_tree_head *out);

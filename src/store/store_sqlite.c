@@ -44,6 +44,8 @@ enum stmt {
     S_AUDIT_LEAF,
     S_AUDIT_GET,
     S_AUDIT_LIST,
+    S_NODE_PUT,
+    S_NODE_GET,
     S_HEAD_PUT,
     S_HEAD_LATEST,
     S_HEAD_LIST,
@@ -92,6 +94,9 @@ static const char *const sql[S_COUNT] = {
     [S_AUDIT_GET] = "SELECT idx, data FROM audit WHERE idx = ?",
     [S_AUDIT_LIST] = "SELECT idx, data FROM audit WHERE idx >= ? "
                      "ORDER BY idx",
+    [S_NODE_PUT] = "INSERT OR REPLACE INTO audit_nodes (level, idx, hash) "
+                   "VALUES (?, ?, ?)",
+    [S_NODE_GET] = "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?",
     [S_HEAD_PUT] = "INSERT OR REPLACE INTO heads (size, root, time, "
                    "signature) VALUES (?, ?, ?, ?)",
     [S_HEAD_LATEST] = "SELECT size, root, time, signature FROM heads "
@@ -126,6 +131,9 @@ static const char schema[] =
     " nation TEXT PRIMARY KEY, name TEXT NOT NULL, json TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS audit ("
     " idx INTEGER PRIMARY KEY, data TEXT NOT NULL, leaf BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit_nodes ("
+    " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
+    " PRIMARY KEY (level, idx));"
     "CREATE TABLE IF NOT EXISTS heads ("
     " size INTEGER PRIMARY KEY, root BLOB NOT NULL, time INTEGER NOT NULL,"
     " signature BLOB NOT NULL);";
@@ -223,6 +231,16 @@ static void sq_rollback(struct gs_store *s)
     if (S(s)->in_tx)
         exec(S(s), "ROLLBACK");
     S(s)->in_tx = false;
+}
+
+static int sq_checkpoint(struct gs_store *s)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(S(s)->db, NULL,
+                                       SQLITE_CHECKPOINT_TRUNCATE, &log,
+                                       &done);
+
+    return rc == SQLITE_OK ? 0 : fail(S(s), rc, "checkpointing the store");
 }
 
 static char *col_text(sqlite3_stmt *st, int i)
@@ -651,6 +669,38 @@ static int sq_audit_list(struct gs_store *s, uint64_t from,
     return rc == SQLITE_DONE ? 0 : fail(q, rc, "listing audit records");
 }
 
+static int sq_audit_node_put(struct gs_store *s, unsigned level,
+                             uint64_t index, const uint8_t *hash)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_NODE_PUT);
+
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (int64_t)index);
+    sqlite3_bind_blob(st, 3, hash, GS_HASH_LEN, SQLITE_STATIC);
+    return run(q, st, "caching an audit subtree");
+}
+
+static int sq_audit_node_get(struct gs_store *s, unsigned level,
+                             uint64_t index, uint8_t *hash)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_NODE_GET);
+    int rc;
+
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (int64_t)index);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = col_blob(st, 0, hash, GS_HASH_LEN) == 0 ? 0 : GS_ERR_IO;
+    else if (rc == SQLITE_DONE)
+        rc = GS_ERR_NOT_FOUND;
+    else
+        rc = fail(q, rc, "reading an audit subtree");
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int sq_head_put(struct gs_store *s, const struct gs_tree_head *h)
 {
     struct sqlite_store *q = S(s);
@@ -748,6 +798,7 @@ static const struct gs_store_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .checkpoint = sq_checkpoint,
     .item_put = sq_item_put,
     .item_get = sq_item_get,
     .item_set_state = sq_item_set_state,
@@ -767,6 +818,8 @@ static const struct gs_store_ops sqlite_ops = {
     .audit_leaf = sq_audit_leaf,
     .audit_get = sq_audit_get,
     .audit_list = sq_audit_list,
+    .audit_node_put = sq_audit_node_put,
+    .audit_node_get = sq_audit_node_get,
     .head_put = sq_head_put,
     .head_latest = sq_head_latest,
     .head_list = sq_head_list,
