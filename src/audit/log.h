@@ -43,6 +43,7 @@
 #define GS_AUDIT_COMPROMISE "suspected-compromise"
 #define GS_AUDIT_USER "user"            /* the register of cleared people */
 #define GS_AUDIT_IDENTITY "identity"    /* a partner's identity imported */
+#define GS_AUDIT_COSIGN "co-signature"  /* an agreement signed by a party */
 
 struct gs_audit_record {
     gs_time_t time;

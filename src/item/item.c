@@ -579,3 +579,46 @@ int gs_item_cosign(const uint8_t *buf, size_t len, const struct gs_signer *s,
     gsomia__envelope__free_unpacked(env, allocator);
     return rc;
 }
+
+int gs_item_merge_signatures(const struct gs_item *a, const struct gs_item *b,
+                             const struct gs_keyring *kr, struct gs_buf *out,
+                             size_t *count)
+{
+    const struct gs_item *both[2] = {a, b};
+    Gsomia__Signature *sigs[2 * GS_ITEM_MAX_SIGNATURES];
+    size_t n = 0, i, j, k;
+    int rc;
+
+    *count = 0;
+    if (memcmp(a->id, b->id, GS_ITEM_ID_LEN) != 0)
+        return GS_ERR_INVALID;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < both[k]->env->n_signatures; i++) {
+            Gsomia__Signature *s = both[k]->env->signatures[i];
+            bool dup = false;
+
+            for (j = 0; j < n && !dup; j++)
+                dup = strcmp(sigs[j]->nation, s->nation) == 0 &&
+                      memcmp(sigs[j]->key_id.data, s->key_id.data,
+                             GS_KEY_ID_LEN) == 0;
+            if (!dup && n < GS_ITEM_MAX_SIGNATURES &&
+                verify_one(a, s, kr) == 0)
+                sigs[n++] = s;
+        }
+    }
+    /* The originator's signature stays first (gs_item_verify wants it). */
+    for (i = 1; i < n; i++) {
+        if (strcmp(sigs[i]->nation, a->originator) == 0 &&
+            memcmp(sigs[i]->key_id.data, a->body->key_id.data,
+                   GS_KEY_ID_LEN) == 0) {
+            Gsomia__Signature *t = sigs[0];
+
+            sigs[0] = sigs[i];
+            sigs[i] = t;
+        }
+    }
+    rc = pack_envelope(a->env->body.data, a->env->body.len, sigs, n, out);
+    if (rc == 0)
+        *count = n;
+    return rc;
+}

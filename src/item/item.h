@@ -87,6 +87,16 @@ int gs_item_seal(Gsomia__ItemBody *body, const struct gs_signer *s,
 int gs_item_cosign(const uint8_t *env, size_t len, const struct gs_signer *s,
                    struct gs_buf *out);
 
+/*
+ * Joins the signatures of two envelopes of the same body (two copies of a
+ * co-signed agreement) into out, keeping only signatures that verify with
+ * kr, each once. *count gets how many out carries. GS_ERR_INVALID when the
+ * bodies differ.
+ */
+int gs_item_merge_signatures(const struct gs_item *a, const struct gs_item *b,
+                             const struct gs_keyring *kr, struct gs_buf *out,
+                             size_t *count);
+
 /* The item id of a body, SHA-256. */
 void gs_item_id_of(const uint8_t *body, size_t len,
                    uint8_t id[GS_ITEM_ID_LEN]);

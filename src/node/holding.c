@@ -12,6 +12,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "node/covenant.h"
 #include "policy/scheme.h"
 
 /* The labels as the store keeps them: a JSON array. */
@@ -181,7 +182,7 @@ int gs_hold_create(struct gs_node *n, Gsomia__ItemBody *body,
 
     if (gs_item_kind_from_pb(body->kind, &kind) < 0)
         return GS_ERR_INVALID;
-    snprintf(detail, sizeof(detail), "a %s made here", gs_kind_name(kind));
+    snprintf(detail, sizeof(detail), "%s item made here", gs_kind_name(kind));
     return store_new(n, body, actor, GS_AUDIT_CREATE, detail, id, d);
 }
 
@@ -272,6 +273,48 @@ static bool claimed_originator(const uint8_t *buf, size_t len, char out[4])
     return ok;
 }
 
+/*
+ * An agreement already held arrives again, perhaps with more signatures:
+ * keep every valid signature of both copies. GS_ERR_EXISTS when the new
+ * copy adds none.
+ */
+static int merge_signatures(struct gs_node *n, const struct gs_item *it,
+                            const char *actor, const char *peer)
+{
+    struct gs_buf held, merged;
+    struct gs_item *old = NULL;
+    struct gs_audit_record r;
+    size_t count = 0;
+    int rc;
+
+    gs_buf_init(&held, GS_ITEM_MAX_BYTES);
+    gs_buf_init(&merged, GS_ITEM_MAX_BYTES);
+    rc = gs_store_item_get(n->store, it->id, NULL, &held);
+    if (rc == 0)
+        rc = gs_item_decode(n->policy, held.data, held.len, &old, NULL);
+    if (rc == 0)
+        rc = gs_item_merge_signatures(old, it, &n->keyring, &merged, &count);
+    if (rc == 0 && count <= old->env->n_signatures)
+        rc = GS_ERR_EXISTS;
+    if (rc == 0)
+        rc = gs_store_item_replace(n->store, it->id, merged.data, merged.len);
+    if (rc == 0) {
+        memset(&r, 0, sizeof(r));
+        r.action = GS_AUDIT_COSIGN;
+        r.actor = actor;
+        r.item = it->id;
+        r.peer = peer;
+        r.detail = "a copy of the agreement with more signatures was received";
+        rc = gs_node_audit(n, &r);
+    }
+    if (rc == 0)
+        rc = gs_node_load_policy(n);
+    gs_item_free(old);
+    gs_buf_free(&held);
+    gs_buf_free(&merged);
+    return rc;
+}
+
 int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
                     const char *source, const char *actor,
                     uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d)
@@ -319,9 +362,15 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
     }
     gs_diag_free(&why);
     rc = store_item(n, it, buf, len, source);
-    if (rc == GS_ERR_EXISTS) {
+    if (rc == GS_ERR_EXISTS && it->kind == GS_KIND_AGREEMENT)
+        rc = merge_signatures(n, it, actor, peer);
+    else if (rc == GS_ERR_EXISTS) {
         gs_item_free(it);
         return rc;
+    } else if (rc == 0 && (it->kind == GS_KIND_AGREEMENT ||
+                           it->kind == GS_KIND_CONSENT ||
+                           it->kind == GS_KIND_REVOCATION)) {
+        rc = gs_node_load_policy(n);
     }
     if (rc == 0) {
         memset(&r, 0, sizeof(r));
@@ -329,7 +378,7 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
         r.actor = actor;
         r.item = id;
         r.peer = peer;
-        snprintf(detail, sizeof(detail), "a %s of %s, from %s",
+        snprintf(detail, sizeof(detail), "%s item of %s, from %s",
                  gs_kind_name(it->kind), it->originator, source);
         r.detail = detail;
         rc = gs_node_audit(n, &r);
@@ -672,6 +721,37 @@ out:
     return rc;
 }
 
+/*
+ * Policy objects, compromise reports and destruction records are not
+ * information released under an agreement but messages addressed to the
+ * nations their label names (covenant.h): they go to those, and no one
+ * else.
+ */
+static int decide_addressed(const struct gs_node *n,
+                            const struct gs_store_item *m,
+                            const struct gs_label **labels, size_t count,
+                            const char *to, struct gs_decision *dec)
+{
+    (void)n;
+    memset(dec, 0, sizeof(*dec));
+    if (m->state != GS_STATE_ACTIVE) {
+        dec->reason = GS_REASON_ITEM_NOT_ACTIVE;
+        snprintf(dec->detail, sizeof(dec->detail), "the %s is %s",
+                 gs_kind_name(m->kind), gs_item_state_name(m->state));
+    } else if (count == 1 && gs_label_releasable(labels[0], to)) {
+        dec->reason = GS_REASON_ALLOWED;
+        snprintf(dec->detail, sizeof(dec->detail),
+                 "%s item addressed to %s", gs_kind_name(m->kind), to);
+        snprintf(dec->marking, sizeof(dec->marking), "%s",
+                 labels[0]->classification);
+    } else {
+        dec->reason = GS_REASON_NOT_RELEASABLE;
+        snprintf(dec->detail, sizeof(dec->detail),
+                 "this %s is not addressed to %s", gs_kind_name(m->kind), to);
+    }
+    return 0;
+}
+
 int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
                     const char *to, struct gs_buf *env,
                     struct gs_decision *dec, struct gs_diag *d)
@@ -709,7 +789,11 @@ int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     ref.state = m.state;
     ref.labels = labels;
     ref.n_labels = count;
-    rc = gs_decide_release(n->policy, n->cfg.nation, to, now, &ref, dec);
+    if (gs_kind_is_addressed(m.kind))
+        rc = decide_addressed(n, &m, labels, count, to, dec);
+    else
+        rc = gs_decide_release(n->policy, n->cfg.nation, to, now, &ref,
+                               dec);
     if (rc < 0 && dec->reason != GS_REASON_MALFORMED)
         goto out;
     memset(&r, 0, sizeof(r));

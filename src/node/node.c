@@ -1,5 +1,6 @@
 /* node.c - node directories and the open node; see node.h. */
 #include "node/node.h"
+#include "node/covenant.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -270,6 +271,10 @@ int gs_node_open(const char *dir, struct gs_node **out, struct gs_diag *d)
         gs_keyring_add(&n->keyring, n->cfg.nation, n->signer.pk);
         rc = gs_store_identity_list(n->store, load_identity, n);
     }
+    /* The agreements, consents and revocations held, now that the keys
+     * that sign them are known. */
+    if (rc == 0)
+        rc = gs_node_load_policy(n);
     gs_free(conf);
     gs_free(sk);
     gs_free(stk);
@@ -465,7 +470,10 @@ int gs_node_identity_import(struct gs_node *n, const struct gs_identity *id,
     r.peer = id->nation;
     r.detail = detail;
     rc = gs_node_audit(n, &r);
-    if (rc == 0)
+    if (rc == 0) {
         gs_keyring_add(&n->keyring, id->nation, id->pk);
+        /* Policy items signed by this nation may now take effect. */
+        rc = gs_node_load_policy(n);
+    }
     return rc;
 }

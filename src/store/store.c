@@ -98,23 +98,42 @@ static int open_box(const uint8_t *key, const uint8_t *box, size_t len,
     return 0;
 }
 
-int gs_store_item_put(struct gs_store *s, const struct gs_store_item *m,
-                      const uint8_t *envelope, size_t len)
+/* Encrypts envelope under a new item key, and that key under the storage
+ * key; then hands both blobs to put (a backend's item_put or
+ * item_replace). */
+static int encrypt_and(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
+                       const uint8_t *envelope, size_t len,
+                       const struct gs_store_item *m, bool replace)
 {
     uint8_t item_key[KEYLEN];
     uint8_t *wrapped, *box;
     size_t wrapped_len, box_len;
+    struct gs_store_blob k, b;
     int rc;
 
     crypto_aead_xchacha20poly1305_ietf_keygen(item_key);
-    box = seal(item_key, envelope, len, m->id, &box_len);
-    wrapped = seal(s->storage_key, item_key, KEYLEN, m->id, &wrapped_len);
+    box = seal(item_key, envelope, len, id, &box_len);
+    wrapped = seal(s->storage_key, item_key, KEYLEN, id, &wrapped_len);
     sodium_memzero(item_key, sizeof(item_key));
-    rc = s->ops->item_put(s, m, (struct gs_store_blob){wrapped, wrapped_len},
-                          (struct gs_store_blob){box, box_len});
+    k = (struct gs_store_blob){wrapped, wrapped_len};
+    b = (struct gs_store_blob){box, box_len};
+    rc = replace ? s->ops->item_replace(s, id, k, b)
+                 : s->ops->item_put(s, m, k, b);
     gs_free(wrapped);
     gs_free(box);
     return rc;
+}
+
+int gs_store_item_put(struct gs_store *s, const struct gs_store_item *m,
+                      const uint8_t *envelope, size_t len)
+{
+    return encrypt_and(s, m->id, envelope, len, m, false);
+}
+
+int gs_store_item_replace(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
+                          const uint8_t *envelope, size_t len)
+{
+    return encrypt_and(s, id, envelope, len, NULL, true);
 }
 
 int gs_store_item_get(struct gs_store *s, const uint8_t id[GS_HASH_LEN],

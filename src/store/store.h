@@ -109,6 +109,10 @@ int gs_store_item_put(struct gs_store *s, const struct gs_store_item *m,
                       const uint8_t *envelope, size_t len);
 int gs_store_item_get(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                       struct gs_store_item *m, struct gs_buf *envelope);
+/* Replaces the stored bytes of an item with a new envelope of the same id
+ * (an agreement that gained a signature). */
+int gs_store_item_replace(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
+                          const uint8_t *envelope, size_t len);
 int gs_store_item_set_state(struct gs_store *s,
                             const uint8_t id[GS_HASH_LEN],
                             enum gs_item_state state);

@@ -28,6 +28,8 @@ struct gs_store_ops {
     int (*item_get)(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                     struct gs_store_item *m, struct gs_buf *key,
                     struct gs_buf *box);
+    int (*item_replace)(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
+                        struct gs_store_blob key, struct gs_store_blob box);
     int (*item_set_state)(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                           enum gs_item_state state);
     int (*item_erase)(struct gs_store *s, const uint8_t id[GS_HASH_LEN]);

@@ -26,6 +26,7 @@
 enum stmt {
     S_ITEM_PUT,
     S_ITEM_GET,
+    S_ITEM_REPLACE,
     S_ITEM_STATE,
     S_ITEM_ERASE,
     S_ITEM_LIST,
@@ -64,6 +65,8 @@ static const char *const sql[S_COUNT] = {
                    "box) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_ITEM_GET] = "SELECT " ITEM_COLUMNS ", wrapped_key, box FROM items "
                    "WHERE id = ?",
+    [S_ITEM_REPLACE] = "UPDATE items SET wrapped_key = ?, box = ? "
+                       "WHERE id = ? AND wrapped_key IS NOT NULL",
     [S_ITEM_STATE] = "UPDATE items SET state = ? WHERE id = ?",
     [S_ITEM_ERASE] = "UPDATE items SET wrapped_key = NULL, box = NULL "
                      "WHERE id = ?",
@@ -346,6 +349,18 @@ static int update_item(struct sqlite_store *q, sqlite3_stmt *st,
     if (rc == 0 && sqlite3_changes(q->db) == 0)
         rc = GS_ERR_NOT_FOUND;
     return rc;
+}
+
+static int sq_item_replace(struct gs_store *s, const uint8_t *id,
+                           struct gs_store_blob key, struct gs_store_blob box)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_ITEM_REPLACE);
+
+    sqlite3_bind_blob64(st, 1, key.data, key.len, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 2, box.data, box.len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, id, GS_HASH_LEN, SQLITE_STATIC);
+    return update_item(q, st, "replacing an item");
 }
 
 static int sq_item_set_state(struct gs_store *s, const uint8_t *id,
@@ -801,6 +816,7 @@ static const struct gs_store_ops sqlite_ops = {
     .checkpoint = sq_checkpoint,
     .item_put = sq_item_put,
     .item_get = sq_item_get,
+    .item_replace = sq_item_replace,
     .item_set_state = sq_item_set_state,
     .item_erase = sq_item_erase,
     .item_list = sq_item_list,
