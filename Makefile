@@ -2,6 +2,7 @@
 #   make demo   build, then run the demo
 #   make test   build, run every test; then again under ASan+UBSan; fuzz smoke
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N make fuzz-run)
+#   make bench  build, then run the benchmarks (they print figures)
 # Each target installs missing Debian packages first (scripts/install-deps).
 
 BUILD        ?= build
@@ -11,7 +12,8 @@ FUZZ_SECONDS ?= 10
 CMAKE_FLAGS  ?=
 JOBS         ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run clean
+.PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run bench \
+        clean
 
 all: build
 
@@ -50,6 +52,10 @@ fuzz: deps
 # $(FUZZ_BUILD)/corpus, never into the committed seeds.
 fuzz-run: fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-smoke $(FUZZ_BUILD)
+
+# Benchmarks print figures; they are not tests.
+bench: build
+	./$(BUILD)/bench/bench_store
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
