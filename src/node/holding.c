@@ -710,11 +710,22 @@ int gs_hold_destroy(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     x.method = (char *)method;
     x.time_us = l.created;
     id_hex(id, hex);
-    snprintf(detail, sizeof(detail), "%s destroyed by %s, witnessed by %s "
-             "(%s); its content key is erased", hex, op->name, wit->name,
-             method);
-    rc = store_new(n, &body, op->name, GS_AUDIT_DESTRUCTION, detail, record,
-                   d);
+    snprintf(detail, sizeof(detail), "the destruction record of %s", hex);
+    rc = store_new(n, &body, op->name, GS_AUDIT_CREATE, detail, record, d);
+    if (rc == 0) {
+        struct gs_audit_record r;
+
+        id_hex(record, hex);
+        snprintf(detail, sizeof(detail), "destroyed by %s, witnessed by %s "
+                 "(%s): its content key is erased; record %s", op->name,
+                 wit->name, method, hex);
+        memset(&r, 0, sizeof(r));
+        r.action = GS_AUDIT_DESTRUCTION;
+        r.actor = op->name;
+        r.item = id;
+        r.detail = detail;
+        rc = gs_node_audit(n, &r);
+    }
 out:
     gs_store_item_free(&m);
     gs_arena_free(a);
