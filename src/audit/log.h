@@ -39,6 +39,7 @@
 #define GS_AUDIT_TRANSLATION "translation"
 #define GS_AUDIT_RECLASSIFICATION "reclassification"
 #define GS_AUDIT_DESTRUCTION "destruction"
+#define GS_AUDIT_RETRACTION "retraction"
 #define GS_AUDIT_VERIFY_FAILED "verification-failed"
 #define GS_AUDIT_COMPROMISE "suspected-compromise"
 #define GS_AUDIT_USER "user"            /* the register of cleared people */

@@ -17,7 +17,7 @@
 
 struct item_opts {
     const char *node, *as, *kind, *label, *title, *type, *out, *lang;
-    const char *operator_, *witness, *method, *to;
+    const char *operator_, *witness, *method, *to, *reason;
     bool json;
 };
 
@@ -39,6 +39,7 @@ static int item_opts(int argc, char **argv, const char *usage,
         {"witness", required_argument, NULL, 'W'},
         {"method", required_argument, NULL, 'M'},
         {"to", required_argument, NULL, 'r'},
+        {"reason", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -69,6 +70,7 @@ static int item_opts(int argc, char **argv, const char *usage,
         case 'W': o->witness = optarg; break;
         case 'M': o->method = optarg; break;
         case 'r': o->to = optarg; break;
+        case 'R': o->reason = optarg; break;
         case 'j': o->json = true; break;
         }
     }
@@ -732,6 +734,85 @@ static int cmd_export(int argc, char **argv)
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+static const char reclassify_usage[] =
+    "usage: gsomia item reclassify ID --label LABEL.json [--reason TEXT]\n"
+    "                              [--as USER] [--node DIR]\n"
+    "\n"
+    "Changes the label of an item this node's nation originated (GSOMIA\n"
+    "Art. 6): a reclassification item, signed here, relabels the item and\n"
+    "its copies and translations, and goes to every nation the item was\n"
+    "released to, where it is applied too. Prints its id.\n";
+
+static const char retract_usage[] =
+    "usage: gsomia item retract ID [--reason TEXT] [--as USER] [--node DIR]\n"
+    "\n"
+    "Withdraws an item this node's nation originated: a retraction item,\n"
+    "signed here, makes it and its copies and translations retracted (no\n"
+    "longer read or released) and goes to every nation the item was\n"
+    "released to. Prints its id.\n";
+
+static int change(int argc, char **argv, bool reclassify)
+{
+    struct item_opts o;
+    struct gs_node *n = NULL;
+    struct gs_diag d;
+    struct gs_jdoc doc;
+    struct gs_jctx c = {&doc, &d};
+    struct gs_arena *a = gs_arena_new();
+    struct gs_label *l = NULL;
+    uint8_t id[GS_ITEM_ID_LEN], out[GS_ITEM_ID_LEN];
+    int rc = item_opts(argc, argv,
+                       reclassify ? reclassify_usage : retract_usage,
+                       reclassify ? "alR" : "aR", 1, &o);
+
+    memset(&doc, 0, sizeof(doc));
+    gs_diag_init(&d);
+    if (rc >= 0)
+        goto out;
+    rc = EXIT_USAGE;
+    if (reclassify && o.label == NULL) {
+        cli_error("the new label? give --label LABEL.json");
+        goto out;
+    }
+    if (cli_parse_id(argv[optind], id) != EXIT_OK)
+        goto out;
+    rc = cli_open_node(o.node, &n);
+    if (rc != EXIT_OK)
+        goto out;
+    rc = EXIT_FAIL;
+    if (reclassify &&
+        (gs_jdoc_load(&doc, o.label, GS_JSON_MAX_FILE, &d) < 0 ||
+         gs_label_from_json(n->policy, &c, doc.root, a, &l) < 0))
+        goto out;
+    if (gs_node_begin(n) < 0)
+        goto out;
+    rc = finish(n,
+                reclassify ? gs_hold_reclassify(n, id, l, o.reason,
+                                                o.as ? o.as : "node", out, &d)
+                           : gs_hold_retract(n, id, o.reason,
+                                             o.as ? o.as : "node", out, &d),
+                out, &d);
+    gs_diag_free(&d); /* finish printed them */
+    gs_diag_init(&d);
+out:
+    cli_print_diag(&d);
+    gs_diag_free(&d);
+    gs_jdoc_free(&doc);
+    gs_arena_free(a);
+    gs_node_close(n);
+    return rc;
+}
+
+static int cmd_reclassify(int argc, char **argv)
+{
+    return change(argc, argv, true);
+}
+
+static int cmd_retract(int argc, char **argv)
+{
+    return change(argc, argv, false);
+}
+
 const struct cli_command cli_item_commands[] = {
     {"item", "put", "make a report or document item", cmd_put},
     {"item", "list", "list the items held here", cmd_list},
@@ -741,6 +822,9 @@ const struct cli_command cli_item_commands[] = {
     {"item", "translate", "record a translation of an item", cmd_translate},
     {"item", "destroy", "destroy an item with a witness", cmd_destroy},
     {"item", "import", "store a signed item made elsewhere", cmd_import},
+    {"item", "reclassify", "change the label of an item of ours",
+     cmd_reclassify},
+    {"item", "retract", "withdraw an item of ours", cmd_retract},
     {"item", "export", "release an item to a nation as a file", cmd_export},
     {NULL, NULL, NULL, NULL},
 };

@@ -273,6 +273,8 @@ static bool claimed_originator(const uint8_t *buf, size_t len, char out[4])
     return ok;
 }
 
+static int apply_change(struct gs_node *n, const struct gs_item *change);
+
 /*
  * An agreement already held arrives again, perhaps with more signatures:
  * keep every valid signature of both copies. GS_ERR_EXISTS when the new
@@ -371,6 +373,9 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
                            it->kind == GS_KIND_CONSENT ||
                            it->kind == GS_KIND_REVOCATION)) {
         rc = gs_node_load_policy(n);
+    } else if (rc == 0 && (it->kind == GS_KIND_RECLASSIFICATION ||
+                           it->kind == GS_KIND_RETRACTION)) {
+        rc = apply_change(n, it);
     }
     if (rc == 0) {
         memset(&r, 0, sizeof(r));
@@ -519,7 +524,8 @@ int gs_hold_read(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
         rc = rc < 0 ? rc : GS_ERR_DENIED;
         goto out;
     }
-    ref.id = NULL;
+    id_hex(id, hex);
+    ref.id = hex;
     ref.kind = m.kind;
     ref.state = m.state;
     ref.labels = labels;
@@ -738,18 +744,50 @@ out:
  * nations their label names (covenant.h): they go to those, and no one
  * else.
  */
+static int released_to(void *ctx, const char *nation, gs_time_t at)
+{
+    (void)at;
+    return strcmp(nation, ctx) == 0 ? 1 : 0;
+}
+
+/* A reclassification or retraction goes wherever its item went. */
+static bool follows_item(const struct gs_node *n,
+                         const struct gs_store_item *m, const char *to)
+{
+    struct gs_buf env;
+    struct gs_item *it = NULL;
+    const uint8_t *target = NULL;
+    bool yes = false;
+
+    if (m->kind != GS_KIND_RECLASSIFICATION &&
+        m->kind != GS_KIND_RETRACTION)
+        return false;
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    if (gs_store_item_get(n->store, m->id, NULL, &env) == 0 &&
+        gs_item_decode(n->policy, env.data, env.len, &it, NULL) == 0) {
+        target = m->kind == GS_KIND_RECLASSIFICATION
+                     ? it->body->reclassification->item.data
+                     : it->body->retraction->item.data;
+        yes = gs_store_releases(n->store, target, released_to,
+                                (void *)to) == 1;
+    }
+    gs_item_free(it);
+    gs_buf_free(&env);
+    return yes;
+}
+
 static int decide_addressed(const struct gs_node *n,
                             const struct gs_store_item *m,
                             const struct gs_label **labels, size_t count,
                             const char *to, struct gs_decision *dec)
 {
-    (void)n;
     memset(dec, 0, sizeof(*dec));
     if (m->state != GS_STATE_ACTIVE) {
         dec->reason = GS_REASON_ITEM_NOT_ACTIVE;
         snprintf(dec->detail, sizeof(dec->detail), "the %s is %s",
                  gs_kind_name(m->kind), gs_item_state_name(m->state));
-    } else if (count == 1 && gs_label_releasable(labels[0], to)) {
+    } else if (count == 1 && (gs_label_releasable(labels[0], to) ||
+                              follows_item(n, m, to))) {
         dec->reason = GS_REASON_ALLOWED;
         snprintf(dec->detail, sizeof(dec->detail),
                  "%s item addressed to %s", gs_kind_name(m->kind), to);
@@ -829,4 +867,214 @@ out:
     gs_store_item_free(&m);
     gs_arena_free(a);
     return rc;
+}
+
+/* Relabels (or retracts) item target and its copies and translations. */
+struct change_ctx {
+    uint8_t (*ids)[GS_ITEM_ID_LEN];
+    size_t n;
+};
+
+static int collect_children(void *ctx, const uint8_t child[GS_ITEM_ID_LEN],
+                            enum gs_relation rel)
+{
+    struct change_ctx *c = ctx;
+
+    if (rel == GS_REL_COPY || rel == GS_REL_TRANSLATION) {
+        c->ids = gs_reallocarray(c->ids, c->n + 1, sizeof(*c->ids));
+        memcpy(c->ids[c->n++], child, GS_ITEM_ID_LEN);
+    }
+    return 0;
+}
+
+/*
+ * Applies a reclassification or retraction item `change` (already checked
+ * and stored) to what it concerns, if held here and made by the same
+ * originator. Recorded. An unknown target is not an error: the change is
+ * kept for the record.
+ */
+static int apply_change(struct gs_node *n, const struct gs_item *change)
+{
+    const Gsomia__ItemBody *b = change->body;
+    const uint8_t *target = change->kind == GS_KIND_RECLASSIFICATION
+                                ? b->reclassification->item.data
+                                : b->retraction->item.data;
+    struct change_ctx cc = {NULL, 0};
+    struct gs_store_item m;
+    struct gs_arena *a = gs_arena_new();
+    struct gs_label *l = NULL;
+    const struct gs_label *ls[1];
+    struct gs_audit_record r;
+    char *labels = NULL, *marking = NULL, detail[512];
+    size_t i;
+    int rc;
+
+    memset(&m, 0, sizeof(m));
+    rc = gs_store_item_get(n->store, target, &m, NULL);
+    if (rc == GS_ERR_NOT_FOUND) {
+        rc = 0;
+        goto out;
+    }
+    if (rc < 0)
+        goto out;
+    if (strcmp(m.originator, change->originator) != 0) {
+        GS_LOG_WARN("%s tried to change an item of %s: ignored",
+                    change->originator, m.originator);
+        goto out;
+    }
+    memset(&r, 0, sizeof(r));
+    r.item = target;
+    if (change->kind == GS_KIND_RECLASSIFICATION) {
+        rc = gs_item_label_from_pb(n->policy, b->reclassification->label, a,
+                                   &l, NULL);
+        if (rc < 0 || strcmp(l->originator, change->originator) != 0) {
+            rc = 0; /* checked when the change was made; skip if not */
+            goto out;
+        }
+        ls[0] = l;
+        labels = labels_json(ls, 1);
+        marking = gs_hold_marking(n, ls, 1);
+        snprintf(detail, sizeof(detail), "reclassified by %s: %s (was %s)%s%s",
+                 change->originator, marking, m.marking ? m.marking : "?",
+                 b->reclassification->reason[0] ? "; " : "",
+                 b->reclassification->reason);
+        r.action = GS_AUDIT_RECLASSIFICATION;
+    } else {
+        snprintf(detail, sizeof(detail), "retracted by %s%s%s",
+                 change->originator, b->retraction->reason[0] ? ": " : "",
+                 b->retraction->reason);
+        r.action = GS_AUDIT_RETRACTION;
+    }
+    rc = gs_store_children(n->store, target, collect_children, &cc);
+    /* The item itself, then each copy and translation of it. */
+    for (i = 0; rc == 0 && i <= cc.n; i++) {
+        const uint8_t *id = i == 0 ? target : cc.ids[i - 1];
+
+        if (change->kind == GS_KIND_RECLASSIFICATION)
+            rc = gs_store_item_relabel(n->store, id, labels, marking);
+        else
+            rc = gs_store_item_set_state(n->store, id, GS_STATE_RETRACTED);
+        if (rc == 0) {
+            r.item = id;
+            r.detail = detail;
+            rc = gs_node_audit(n, &r);
+        }
+    }
+out:
+    gs_free(cc.ids);
+    gs_free(labels);
+    gs_free(marking);
+    gs_store_item_free(&m);
+    gs_arena_free(a);
+    return rc;
+}
+
+/* Makes and applies a change of kind to an item this node originated. */
+static int make_change(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                       enum gs_kind kind, const struct gs_label *label,
+                       const char *reason, const char *actor,
+                       uint8_t change[GS_ITEM_ID_LEN], struct gs_diag *d)
+{
+    Gsomia__ItemBody body = GSOMIA__ITEM_BODY__INIT;
+    Gsomia__Reclassification rc_pb = GSOMIA__RECLASSIFICATION__INIT;
+    Gsomia__Retraction rt_pb = GSOMIA__RETRACTION__INIT;
+    Gsomia__Label pb, newpb, *pbs[1] = {&pb};
+    struct gs_arena *a = gs_arena_new();
+    struct gs_store_item m;
+    struct gs_label l;
+    struct gs_buf env;
+    struct gs_item *it = NULL;
+    char hex[GS_ITEM_ID_HEX], detail[160];
+    int rc;
+
+    memset(&m, 0, sizeof(m));
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    rc = gs_store_item_get(n->store, id, &m, NULL);
+    if (rc == GS_ERR_NOT_FOUND) {
+        gs_item_id_hex(id, hex);
+        gs_diag_error(d, NULL, "no item %s is held here", hex);
+    }
+    if (rc == 0 && strcmp(m.originator, n->cfg.nation) != 0) {
+        gs_diag_error(d, NULL, "only the originator (%s) changes the "
+                      "classification of its item or retracts it",
+                      m.originator);
+        rc = GS_ERR_DENIED;
+    }
+    if (rc == 0 && label != NULL && strcmp(label->originator,
+                                           n->cfg.nation) != 0) {
+        gs_diag_error(d, NULL, "the new label's originator must be %s",
+                      n->cfg.nation);
+        rc = GS_ERR_INVALID;
+    }
+    if (rc == 0 && m.state != GS_STATE_ACTIVE) {
+        gs_diag_error(d, NULL, "the item is %s", gs_item_state_name(m.state));
+        rc = GS_ERR_STATE;
+    }
+    if (rc < 0)
+        goto out;
+    /* UNCLASSIFIED, for the nations of the new label; a change also goes
+     * wherever the item went (decide_addressed). */
+    memset(&l, 0, sizeof(l));
+    memcpy(l.originator, n->cfg.nation, GS_NATION_SIZE);
+    l.classification = "UNCLASSIFIED";
+    l.purpose = "policy";
+    l.created = gs_time_now();
+    if (label != NULL) {
+        l.releasable_to = label->releasable_to;
+        l.n_releasable_to = label->n_releasable_to;
+    }
+    gs_item_label_to_pb(&l, a, &pb);
+    body.labels = pbs;
+    body.n_labels = 1;
+    if (kind == GS_KIND_RECLASSIFICATION) {
+        gs_item_label_to_pb(label, a, &newpb);
+        rc_pb.item.data = (uint8_t *)id;
+        rc_pb.item.len = GS_ITEM_ID_LEN;
+        rc_pb.label = &newpb;
+        rc_pb.reason = (char *)(reason ? reason : "");
+        body.kind = GSOMIA__KIND__RECLASSIFICATION;
+        body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_RECLASSIFICATION;
+        body.reclassification = &rc_pb;
+        body.supersedes.data = (uint8_t *)id;
+        body.supersedes.len = GS_ITEM_ID_LEN;
+    } else {
+        rt_pb.item.data = (uint8_t *)id;
+        rt_pb.item.len = GS_ITEM_ID_LEN;
+        rt_pb.reason = (char *)(reason ? reason : "");
+        body.kind = GSOMIA__KIND__RETRACTION;
+        body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_RETRACTION;
+        body.retraction = &rt_pb;
+    }
+    gs_item_id_hex(id, hex);
+    snprintf(detail, sizeof(detail), "%s of %s", gs_kind_name(kind), hex);
+    rc = store_new(n, &body, actor, GS_AUDIT_CREATE, detail, change, d);
+    if (rc == 0)
+        rc = gs_store_item_get(n->store, change, NULL, &env);
+    if (rc == 0)
+        rc = gs_item_decode(n->policy, env.data, env.len, &it, d);
+    if (rc == 0)
+        rc = apply_change(n, it);
+out:
+    gs_item_free(it);
+    gs_buf_free(&env);
+    gs_store_item_free(&m);
+    gs_arena_free(a);
+    return rc;
+}
+
+int gs_hold_reclassify(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                       const struct gs_label *label, const char *reason,
+                       const char *actor, uint8_t change[GS_ITEM_ID_LEN],
+                       struct gs_diag *d)
+{
+    return make_change(n, id, GS_KIND_RECLASSIFICATION, label, reason, actor,
+                       change, d);
+}
+
+int gs_hold_retract(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                    const char *reason, const char *actor,
+                    uint8_t change[GS_ITEM_ID_LEN], struct gs_diag *d)
+{
+    return make_change(n, id, GS_KIND_RETRACTION, NULL, reason, actor, change,
+                       d);
 }

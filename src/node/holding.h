@@ -90,6 +90,21 @@ int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
                     struct gs_decision *dec, struct gs_diag *d);
 
 /*
+ * The originator's changes to an item it made (GSOMIA Art. 6): a new label
+ * (reclassification) or its withdrawal (retraction), each made as an item
+ * signed here and applied at once: the held item and its copies and
+ * translations are relabelled, or become retracted. Both travel to every
+ * nation the item was released to. change gets the new item's id.
+ */
+int gs_hold_reclassify(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                       const struct gs_label *label, const char *reason,
+                       const char *actor, uint8_t change[GS_ITEM_ID_LEN],
+                       struct gs_diag *d);
+int gs_hold_retract(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                    const char *reason, const char *actor,
+                    uint8_t change[GS_ITEM_ID_LEN], struct gs_diag *d);
+
+/*
  * Makes a compromise report addressed to the originator `to` about item
  * (NULL when unknown): reason is a code, detail a sentence. Also recorded.
  */

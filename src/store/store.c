@@ -181,6 +181,12 @@ int gs_store_item_set_state(struct gs_store *s,
     return s->ops->item_set_state(s, id, state);
 }
 
+int gs_store_item_relabel(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
+                          const char *labels, const char *marking)
+{
+    return s->ops->item_relabel(s, id, labels, marking);
+}
+
 int gs_store_item_erase(struct gs_store *s, const uint8_t id[GS_HASH_LEN])
 {
     return s->ops->item_erase(s, id);

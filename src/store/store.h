@@ -116,6 +116,10 @@ int gs_store_item_replace(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
 int gs_store_item_set_state(struct gs_store *s,
                             const uint8_t id[GS_HASH_LEN],
                             enum gs_item_state state);
+/* Replaces an item's labels (JSON array) and marking: the originator
+ * reclassified it. */
+int gs_store_item_relabel(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
+                          const char *labels, const char *marking);
 /* Crypto-erases the content of an item; its row stays. */
 int gs_store_item_erase(struct gs_store *s, const uint8_t id[GS_HASH_LEN]);
 

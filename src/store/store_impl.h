@@ -32,6 +32,8 @@ struct gs_store_ops {
                         struct gs_store_blob key, struct gs_store_blob box);
     int (*item_set_state)(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                           enum gs_item_state state);
+    int (*item_relabel)(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
+                        const char *labels, const char *marking);
     int (*item_erase)(struct gs_store *s, const uint8_t id[GS_HASH_LEN]);
     int (*item_list)(struct gs_store *s, int kind, int64_t after,
                      gs_store_item_cb cb, void *ctx);

@@ -28,6 +28,7 @@ enum stmt {
     S_ITEM_GET,
     S_ITEM_REPLACE,
     S_ITEM_STATE,
+    S_ITEM_RELABEL,
     S_ITEM_ERASE,
     S_ITEM_LIST,
     S_ITEM_LIST_KIND,
@@ -68,6 +69,8 @@ static const char *const sql[S_COUNT] = {
     [S_ITEM_REPLACE] = "UPDATE items SET wrapped_key = ?, box = ? "
                        "WHERE id = ? AND wrapped_key IS NOT NULL",
     [S_ITEM_STATE] = "UPDATE items SET state = ? WHERE id = ?",
+    [S_ITEM_RELABEL] = "UPDATE items SET labels = ?, marking = ? "
+                       "WHERE id = ?",
     [S_ITEM_ERASE] = "UPDATE items SET wrapped_key = NULL, box = NULL "
                      "WHERE id = ?",
     [S_ITEM_LIST] = "SELECT " ITEM_COLUMNS " FROM items WHERE seq > ? "
@@ -372,6 +375,18 @@ static int sq_item_set_state(struct gs_store *s, const uint8_t *id,
     sqlite3_bind_text(st, 1, gs_item_state_name(state), -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, id, GS_HASH_LEN, SQLITE_STATIC);
     return update_item(q, st, "changing an item's state");
+}
+
+static int sq_item_relabel(struct gs_store *s, const uint8_t *id,
+                           const char *labels, const char *marking)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_ITEM_RELABEL);
+
+    sqlite3_bind_text(st, 1, labels, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, marking, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, id, GS_HASH_LEN, SQLITE_STATIC);
+    return update_item(q, st, "relabelling an item");
 }
 
 static int sq_item_erase(struct gs_store *s, const uint8_t *id)
@@ -818,6 +833,7 @@ static const struct gs_store_ops sqlite_ops = {
     .item_get = sq_item_get,
     .item_replace = sq_item_replace,
     .item_set_state = sq_item_set_state,
+    .item_relabel = sq_item_relabel,
     .item_erase = sq_item_erase,
     .item_list = sq_item_list,
     .relation_add = sq_relation_add,

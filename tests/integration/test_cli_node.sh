@@ -4,10 +4,12 @@
 # copies, translations, destruction with a witness, the audit log and its
 # proofs; then two nations: a co-signed agreement, a release, an import,
 # and a tampered item refused and reported.
-# usage: test_cli_node.sh GSOMIA SOURCE_DIR
+# usage: test_cli_node.sh GSOMIA SOURCE_DIR PYTHON
 set -u
 G=$1
 EX=$2/examples
+PY=$3
+VERIFY=$2/tests/tools/merkle_verify.py
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 passed=0
@@ -166,11 +168,14 @@ cp "$T/out" "$T/proof.json"
 run 0 "$G" audit check-proof "$T/proof.json" --identity "$T/kor.id"
 has "$T/out" "proof verified"
 run 1 "$G" audit check-proof "$T/proof.json" --identity "$T/jpn.id"
+# And by an independent verifier, in Python, from RFC 6962 alone.
+run 0 "$PY" "$VERIFY" --audit-proof valid <"$T/proof.json"
 # The same record and path, claimed for another record number.
 sed 's/"index": 5,/"index": 4,/' "$T/proof.json" >"$T/proof-bad.json"
 cmp -s "$T/proof.json" "$T/proof-bad.json" && bad "the proof was not altered" || ok
 run 1 "$G" audit check-proof "$T/proof-bad.json" --identity "$T/kor.id"
 has "$T/err" "is not in the signed tree"
+run 0 "$PY" "$VERIFY" --audit-proof invalid <"$T/proof-bad.json"
 
 # --- two nations: a co-signed agreement, a release, an import
 run 0 "$G" agreement propose $K "$EX/agreements/JPN-KOR-2016.json"
@@ -199,6 +204,33 @@ has "$T/out" "marking:     極秘 — Republic of Korea: 군사II급비밀 // RE
 has "$T/out" "$marker"
 run 0 "$G" item import $J "$T/r.env"
 has "$T/out" "already held"
+
+# The originator lowers the classification; the change follows the item.
+sed 's/군사II급비밀/군사III급비밀/' "$EX/labels/kor-track.json" >"$T/lower.json"
+run 1 "$G" item reclassify "$R" --label "$T/lower.json" $J
+has "$T/err" "only the originator (KOR)"
+run 0 "$G" item reclassify "$R" --label "$T/lower.json" --reason "declassified in part" $K
+RC=$(cat "$T/out")
+run 0 "$G" item show "$R" --as lee $K
+has "$T/out" "marking:     군사III급비밀 // REL TO USA, JPN"
+run 0 "$G" item show "$TR" --as lee $K
+has "$T/out" "군사III급비밀"
+run 0 "$G" item export "$RC" --to JPN -o "$T/rc.env" $K
+run 0 "$G" item import $J "$T/rc.env"
+run 0 "$G" item show "$R" --as sato $J
+has "$T/out" "marking:     秘 — Republic of Korea: 군사III급비밀 // REL TO USA, JPN"
+run 0 "$G" audit log --item "$R" $J
+has "$T/out" "reclassification"
+# ... and withdraws it: the retraction reaches the partner too.
+run 0 "$G" item retract "$R" --reason "the track was lost" $K
+RT=$(cat "$T/out")
+run 0 "$G" item export "$RT" --to JPN -o "$T/rt.env" $K
+run 1 "$G" item export "$RT" --to CHN -o "$T/rt-chn.env" $K
+run 0 "$G" item import $J "$T/rt.env"
+run 1 "$G" item show "$R" --as sato $J
+has "$T/err" "ITEM_NOT_ACTIVE"
+run 1 "$G" item export "$R" --to JPN -o "$T/again.env" $K
+has "$T/err" "ITEM_NOT_ACTIVE"
 
 # A tampered envelope: refused, recorded, reported to the originator.
 size=$(stat -c %s "$T/r.env")
