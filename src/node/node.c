@@ -177,7 +177,8 @@ int gs_node_init(const char *dir, const char *nation, const char *name,
     if (rc == 0)
         rc = gs_x509_make_ca(nation, p[4], p[5], d);
     if (rc == 0)
-        rc = gs_x509_make_node(nation, name, p[4], p[5], p[6], p[7], d);
+        rc = gs_x509_make_node(nation, name, p[4], p[5], p[6], p[7],
+                               GS_NODE_CERT_DAYS, d);
     if (rc == 0) {
         char *conf = path_of(dir, "gsomia.conf");
 

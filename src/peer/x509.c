@@ -99,7 +99,10 @@ static X509 *new_cert(EVP_PKEY *key, const char *nation, const char *cn,
     bn = BN_bin2bn(serial, sizeof(serial), NULL);
     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
     BN_free(bn);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    /* An hour of slack for clocks; a negative days makes an expired
+     * certificate (for tests). */
+    X509_gmtime_adj(X509_getm_notBefore(cert), days < 0 ? days * 2 * 86400
+                                                        : -3600);
     X509_gmtime_adj(X509_getm_notAfter(cert), days * 86400);
     X509_set_pubkey(cert, key);
     name = X509_get_subject_name(cert);
@@ -168,7 +171,7 @@ static EVP_PKEY *read_key(const char *path)
 
 int gs_x509_make_node(const char *nation, const char *name,
                       const char *ca_cert_path, const char *ca_key_path,
-                      const char *cert_path, const char *key_path,
+                      const char *cert_path, const char *key_path, long days,
                       struct gs_diag *d)
 {
     X509 *ca = read_cert(ca_cert_path), *cert = NULL;
@@ -179,7 +182,7 @@ int gs_x509_make_node(const char *nation, const char *name,
         ssl_error(d, "reading the CA or generating the node key");
         goto out;
     }
-    cert = new_cert(key, nation, name, GS_NODE_CERT_DAYS);
+    cert = new_cert(key, nation, name, days);
     if (cert == NULL ||
         !X509_set_issuer_name(cert, X509_get_subject_name(ca)) ||
         !add_ext(cert, ca, NID_basic_constraints, "critical,CA:FALSE") ||

@@ -23,10 +23,11 @@
  * 0600). */
 int gs_x509_make_ca(const char *nation, const char *cert_path,
                     const char *key_path, struct gs_diag *d);
-/* Creates a node certificate for name of nation, signed by the CA. */
+/* Creates a node certificate for name of nation, signed by the CA, valid
+ * for days from now (tests make expired ones with a negative number). */
 int gs_x509_make_node(const char *nation, const char *name,
                       const char *ca_cert_path, const char *ca_key_path,
-                      const char *cert_path, const char *key_path,
+                      const char *cert_path, const char *key_path, long days,
                       struct gs_diag *d);
 /* SHA-256 of the DER form of the first certificate in pem. */
 int gs_x509_fingerprint(const char *pem, size_t len, uint8_t out[32]);
