@@ -124,7 +124,7 @@ int main(int argc, char **argv)
         return 1;
     snprintf(dir, sizeof(dir), "%s/node", base ? base : tmp);
     gs_diag_init(&d);
-    if (gs_node_init(dir, "KOR", "bench", &d) < 0 ||
+    if (gs_node_init(dir, "KOR", "bench", NULL, false, &d) < 0 ||
         gs_node_open(dir, &n, &d) < 0) {
         gs_diag_print(&d, stderr);
         return 1;

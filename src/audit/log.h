@@ -45,6 +45,8 @@
 #define GS_AUDIT_USER "user"            /* the register of cleared people */
 #define GS_AUDIT_IDENTITY "identity"    /* a partner's identity imported */
 #define GS_AUDIT_COSIGN "co-signature"  /* an agreement signed by a party */
+#define GS_AUDIT_CONNECTION "connection" /* a peer connection refused */
+#define GS_AUDIT_WITNESS "witness"      /* a partner's tree head checked */
 
 struct gs_audit_record {
     gs_time_t time;

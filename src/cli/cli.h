@@ -38,6 +38,7 @@ extern const struct cli_command cli_item_commands[];
 extern const struct cli_command cli_user_commands[];
 extern const struct cli_command cli_audit_commands[];
 extern const struct cli_command cli_covenant_commands[];
+extern const struct cli_command cli_peer_commands[];
 extern const struct cli_command cli_policy_commands[];
 extern const struct cli_command cli_label_commands[];
 

@@ -12,22 +12,29 @@
 
 static const char init_usage[] =
     "usage: gsomia init DIR --nation NATION [--name NAME]\n"
+    "                   [--listen HOST:PORT] [--hub]\n"
     "\n"
     "Creates a node in DIR (which must not exist, or be empty): its\n"
     "configuration, Ed25519 signing key, storage key, nation CA and TLS\n"
     "certificate, and its store with the first audit record.\n"
     "\n"
     "  --nation NATION  the nation the node acts for (JPN, KOR, USA, ...)\n"
-    "  --name NAME      the node's name (default: the nation in lower case)\n";
+    "  --name NAME      the node's name (default: the nation in lower case)\n"
+    "  --listen ADDR    where `gsomia serve` accepts partners' connections\n"
+    "  --hub            forward what is received to the other peers\n"
+    "                   wherever the policy allows (a hub nation)\n";
 
 static int cmd_init(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"nation", required_argument, NULL, 'n'},
         {"name", required_argument, NULL, 'm'},
+        {"listen", required_argument, NULL, 'l'},
+        {"hub", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *nation = NULL, *name = NULL;
+    const char *nation = NULL, *name = NULL, *listen = NULL;
+    bool hub = false;
     char lower[GS_NATION_SIZE];
     struct gs_diag d;
     int opt, rc, i;
@@ -40,6 +47,12 @@ static int cmd_init(int argc, char **argv)
             break;
         case 'm':
             name = optarg;
+            break;
+        case 'l':
+            listen = optarg;
+            break;
+        case 'H':
+            hub = true;
             break;
         case 'h':
             fputs(init_usage, stdout);
@@ -61,7 +74,8 @@ static int cmd_init(int argc, char **argv)
         name = lower;
     }
     gs_diag_init(&d);
-    rc = gs_node_init(argv[optind], nation, name ? name : "node", &d);
+    rc = gs_node_init(argv[optind], nation, name ? name : "node", listen, hub,
+                      &d);
     cli_print_diag(&d);
     gs_diag_free(&d);
     if (rc < 0)

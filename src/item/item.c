@@ -524,6 +524,11 @@ int gs_item_seal(Gsomia__ItemBody *body, const struct gs_signer *s,
     struct gs_buf packed;
     int rc;
 
+    /* Fill in what the sealer decides, pack, then give the caller's body
+     * back as it was: it may own those fields (an unpacked message). */
+    char *originator = body->originator;
+    ProtobufCBinaryData key_id = body->key_id;
+
     body->version = 1;
     body->originator = (char *)s->nation;
     body->key_id.data = (uint8_t *)s->key_id;
@@ -531,6 +536,8 @@ int gs_item_seal(Gsomia__ItemBody *body, const struct gs_signer *s,
     body->created_us = now;
     gs_buf_init(&packed, GS_ITEM_MAX_BYTES);
     rc = pack_into(&body->base, &packed);
+    body->originator = originator;
+    body->key_id = key_id;
     if (rc < 0)
         goto out;
     gs_item_id_of(packed.data, packed.len, id);

@@ -78,7 +78,9 @@ bool gs_item_signed_by(const struct gs_item *it, const struct gs_keyring *kr,
 /*
  * Completes body (version, originator, key id, creation time), encodes it,
  * signs it with s and writes the envelope to out; id gets the item id.
- * The caller owns body and everything it points to.
+ * The caller owns body and everything it points to; originator and key_id
+ * are given back as they were, version and created_us keep the values
+ * sealed.
  */
 int gs_item_seal(Gsomia__ItemBody *body, const struct gs_signer *s,
                  gs_time_t now, struct gs_buf *out,

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,7 +20,7 @@
 #include "policy/parse.h"
 
 /* Keys seen, to refuse duplicates and to check required ones. */
-enum { K_NATION = 1, K_NAME = 2, K_LEVEL = 4 };
+enum { K_NATION = 1, K_NAME = 2, K_LEVEL = 4, K_HUB = 8, K_LISTEN = 16 };
 
 struct parse {
     struct gs_config *cfg;
@@ -53,11 +54,16 @@ static int handler(void *user, const char *section, const char *key,
         k = K_NATION;
     else if (strcmp(section, "node") == 0 && strcmp(key, "name") == 0)
         k = K_NAME;
+    else if (strcmp(section, "node") == 0 && strcmp(key, "hub") == 0)
+        k = K_HUB;
+    else if (strcmp(section, "listen") == 0 && strcmp(key, "address") == 0)
+        k = K_LISTEN;
     else if (strcmp(section, "log") == 0 && strcmp(key, "level") == 0)
         k = K_LEVEL;
     else
         return refuse(p, "unknown key \"%s\" in section [%s]; known: [node] "
-                      "nation, name; [log] level", key, section);
+                      "nation, name, hub; [listen] address; [log] level",
+                      key, section);
     if (p->seen & k)
         return refuse(p, "\"%s\" is set twice in [%s]", key, section);
     p->seen |= k;
@@ -74,6 +80,24 @@ static int handler(void *user, const char *section, const char *key,
                           "-", value);
         snprintf(p->cfg->name, sizeof(p->cfg->name), "%s", value);
         break;
+    case K_HUB:
+        if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
+            p->cfg->hub = true;
+        else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0)
+            p->cfg->hub = false;
+        else
+            return refuse(p, "hub \"%s\" must be yes or no", value);
+        break;
+    case K_LISTEN: {
+        char host[GS_ADDRESS_MAX];
+        int port;
+
+        if (gs_address_parse(value, host, sizeof(host), &port) < 0)
+            return refuse(p, "address \"%s\" must be HOST:PORT, such as "
+                          "127.0.0.1:7400", value);
+        snprintf(p->cfg->listen, sizeof(p->cfg->listen), "%s", value);
+        break;
+    }
     case K_LEVEL:
         if (gs_log_level_parse(value, &p->cfg->log_level) < 0)
             return refuse(p, "log level \"%s\" must be error, warn, info or "
@@ -81,6 +105,39 @@ static int handler(void *user, const char *section, const char *key,
         break;
     }
     return 1;
+}
+
+int gs_address_parse(const char *address, char *host, size_t host_n,
+                     int *port)
+{
+    const char *colon, *start = address, *end;
+    char *stop;
+    long n;
+
+    *port = 0;
+    if (host_n > 0)
+        host[0] = '\0';
+    if (address[0] == '[') {
+        end = strchr(address, ']');
+        if (end == NULL || end[1] != ':')
+            return GS_ERR_INVALID;
+        start = address + 1;
+        colon = end + 1;
+    } else {
+        colon = strrchr(address, ':');
+        if (colon == NULL)
+            return GS_ERR_INVALID;
+        end = colon;
+    }
+    if (end == start || (size_t)(end - start) >= host_n)
+        return GS_ERR_INVALID;
+    n = strtol(colon + 1, &stop, 10);
+    if (colon[1] == '\0' || *stop != '\0' || n < 1 || n > 65535)
+        return GS_ERR_INVALID;
+    memcpy(host, start, (size_t)(end - start));
+    host[end - start] = '\0';
+    *port = (int)n;
+    return 0;
 }
 
 int gs_config_parse(const char *file, const char *text,
@@ -143,10 +200,14 @@ int gs_config_write(const char *path, const struct gs_config *cfg,
                  "[node]\n"
                  "nation = %s\n"
                  "name = %s\n"
+                 "hub = %s\n"
+                 "%s%s%s"
                  "\n"
                  "[log]\n"
                  "level = %s\n",
-                 cfg->nation, cfg->name, levels[cfg->log_level]);
+                 cfg->nation, cfg->name, cfg->hub ? "yes" : "no",
+                 cfg->listen[0] ? "\n[listen]\naddress = " : "", cfg->listen,
+                 cfg->listen[0] ? "\n" : "", levels[cfg->log_level]);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         gs_diag_error(d, &pos, "cannot create: %s", strerror(errno));

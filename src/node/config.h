@@ -4,6 +4,11 @@
  *   [node]
  *   nation = KOR          ; ISO 3166-1 alpha-3, required
  *   name = seoul          ; the node's name, an identifier
+ *   hub = no              ; yes: forward what it receives to its other
+ *                         ; peers wherever the policy allows (the US in
+ *                         ; the trilateral mechanism)
+ *   [listen]
+ *   address = 127.0.0.1:7400  ; where `gsomia serve` accepts peers
  *   [log]
  *   level = warn          ; error, warn, info, debug
  *
@@ -13,17 +18,32 @@
 #ifndef GS_NODE_CONFIG_H
 #define GS_NODE_CONFIG_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "base/diag.h"
 #include "base/log.h"
 #include "policy/nation.h"
 
 #define GS_NODE_NAME_MAX 64
 
+#define GS_ADDRESS_MAX 128
+
 struct gs_config {
     char nation[GS_NATION_SIZE];
     char name[GS_NODE_NAME_MAX + 1];
+    bool hub;
+    char listen[GS_ADDRESS_MAX]; /* "" when the node does not listen */
     enum gs_log_level log_level;
 };
+
+/*
+ * Splits "host:port" (IPv6 hosts in brackets: "[::1]:7400") into host
+ * and port; GS_ERR_INVALID unless the port is 1..65535 and the host is
+ * not empty.
+ */
+int gs_address_parse(const char *address, char *host, size_t host_n,
+                     int *port);
 
 /* Reads path into cfg; GS_ERR_INVALID (or GS_ERR_NOT_FOUND) after
  * reporting to d. */

@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "node/exchange.h"
 #include "node/holding.h"
 
 bool gs_kind_is_addressed(enum gs_kind k)
@@ -388,6 +389,9 @@ int gs_node_cosign(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     }
     if (rc == 0)
         rc = gs_node_load_policy(n);
+    /* The other parties need this signature too. */
+    if (rc == 0)
+        rc = gs_exchange_requeue(n, id, NULL);
     gs_jdoc_free(&e.doc);
     gs_item_free(it);
     gs_buf_free(&env);

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "node/covenant.h"
+#include "node/exchange.h"
 #include "policy/scheme.h"
 
 /* The labels as the store keeps them: a JSON array. */
@@ -311,6 +312,9 @@ static int merge_signatures(struct gs_node *n, const struct gs_item *it,
     }
     if (rc == 0)
         rc = gs_node_load_policy(n);
+    /* Pass the new signatures on (not back to whoever sent them). */
+    if (rc == 0)
+        rc = gs_exchange_requeue(n, it->id, peer);
     gs_item_free(old);
     gs_buf_free(&held);
     gs_buf_free(&merged);
@@ -363,11 +367,24 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
         return rc < 0 ? rc : bad;
     }
     gs_diag_free(&why);
+    rc = gs_hold_receive_checked(n, it, buf, len, source, actor);
+    gs_item_free(it);
+    return rc;
+}
+
+int gs_hold_receive_checked(struct gs_node *n, const struct gs_item *it,
+                            const uint8_t *buf, size_t len,
+                            const char *source, const char *actor)
+{
+    struct gs_audit_record r;
+    const char *peer = gs_nation_valid(source) ? source : NULL;
+    char detail[512];
+    int rc;
+
     rc = store_item(n, it, buf, len, source);
     if (rc == GS_ERR_EXISTS && it->kind == GS_KIND_AGREEMENT)
         rc = merge_signatures(n, it, actor, peer);
     else if (rc == GS_ERR_EXISTS) {
-        gs_item_free(it);
         return rc;
     } else if (rc == 0 && (it->kind == GS_KIND_AGREEMENT ||
                            it->kind == GS_KIND_CONSENT ||
@@ -381,14 +398,13 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
         memset(&r, 0, sizeof(r));
         r.action = GS_AUDIT_RECEIPT;
         r.actor = actor;
-        r.item = id;
+        r.item = it->id;
         r.peer = peer;
         snprintf(detail, sizeof(detail), "%s item of %s, from %s",
                  gs_kind_name(it->kind), it->originator, source);
         r.detail = detail;
         rc = gs_node_audit(n, &r);
     }
-    gs_item_free(it);
     return rc;
 }
 
@@ -801,9 +817,12 @@ static int decide_addressed(const struct gs_node *n,
     return 0;
 }
 
-int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
-                    const char *to, struct gs_buf *env,
-                    struct gs_decision *dec, struct gs_diag *d)
+/* The release decision for id to `to`; records it (an allowed one only
+ * when `sending`); when sending and allowed, env gets the envelope and the
+ * inventory the release. */
+static int release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                   const char *to, bool sending, struct gs_buf *env,
+                   struct gs_decision *dec, struct gs_diag *d)
 {
     struct gs_store_item m;
     struct gs_arena *a = gs_arena_new();
@@ -823,7 +842,7 @@ int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
         rc = GS_ERR_INVALID;
         goto out;
     }
-    rc = gs_store_item_get(n->store, id, &m, env);
+    rc = gs_store_item_get(n->store, id, &m, sending ? env : NULL);
     if (rc == GS_ERR_NOT_FOUND) {
         gs_item_id_hex(id, hex);
         gs_diag_error(d, NULL, "no item %s is held here", hex);
@@ -845,6 +864,10 @@ int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
                                dec);
     if (rc < 0 && dec->reason != GS_REASON_MALFORMED)
         goto out;
+    if (!sending && gs_decision_allowed(dec)) {
+        rc = 0; /* recorded when it is actually sent */
+        goto out;
+    }
     memset(&r, 0, sizeof(r));
     snprintf(detail, sizeof(detail), "%s", dec->detail);
     r.time = now;
@@ -860,13 +883,28 @@ int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     if (rc == 0 && !gs_decision_allowed(dec)) {
         gs_diag_error(d, NULL, "release to %s denied (%s): %s", to,
                       gs_reason_code(dec->reason), dec->detail);
-        gs_buf_reset(env);
+        if (env != NULL)
+            gs_buf_reset(env);
         rc = GS_ERR_DENIED;
     }
 out:
     gs_store_item_free(&m);
     gs_arena_free(a);
     return rc;
+}
+
+int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                    const char *to, struct gs_buf *env,
+                    struct gs_decision *dec, struct gs_diag *d)
+{
+    return release(n, id, to, true, env, dec, d);
+}
+
+int gs_hold_release_check(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                          const char *to, struct gs_decision *dec,
+                          struct gs_diag *d)
+{
+    return release(n, id, to, false, NULL, dec, d);
 }
 
 /* Relabels (or retracts) item target and its copies and translations. */

@@ -44,6 +44,12 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
                     const char *source, const char *actor,
                     uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d);
 
+/* gs_hold_receive for an item already decoded and verified (the bytes it
+ * came from: buf, len). */
+int gs_hold_receive_checked(struct gs_node *n, const struct gs_item *it,
+                            const uint8_t *buf, size_t len,
+                            const char *source, const char *actor);
+
 /*
  * Reads an item for user (a name in the register) for the purpose `what`
  * (GS_READ_*, "copy", "translate"). On ALLOWED, *out is the decoded item
@@ -88,6 +94,13 @@ int gs_hold_destroy(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
 int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
                     const char *to, struct gs_buf *env,
                     struct gs_decision *dec, struct gs_diag *d);
+
+/* The same decision taken when an item is queued for a peer: recorded only
+ * when denied (an allowed release is recorded when it is sent). 0, or
+ * GS_ERR_DENIED with dec saying why. */
+int gs_hold_release_check(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                          const char *to, struct gs_decision *dec,
+                          struct gs_diag *d);
 
 /*
  * The originator's changes to an item it made (GSOMIA Art. 6): a new label

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -121,7 +122,7 @@ static int make_dir(const char *path, struct gs_diag *d)
 }
 
 int gs_node_init(const char *dir, const char *nation, const char *name,
-                 struct gs_diag *d)
+                 const char *listen, bool hub, struct gs_diag *d)
 {
     struct gs_pos pos = {dir, 0, 0};
     struct gs_config cfg;
@@ -142,6 +143,17 @@ int gs_node_init(const char *dir, const char *nation, const char *name,
         gs_diag_error(d, NULL, "the node name \"%s\" must be 1 to 64 of "
                       "A-Z a-z 0-9 . _ -", name);
         return GS_ERR_INVALID;
+    }
+    if (listen != NULL && listen[0] != '\0') {
+        char host[GS_ADDRESS_MAX];
+        int port;
+
+        if (strlen(listen) >= GS_ADDRESS_MAX ||
+            gs_address_parse(listen, host, sizeof(host), &port) < 0) {
+            gs_diag_error(d, NULL, "the address \"%s\" must be HOST:PORT, "
+                          "such as 127.0.0.1:7400", listen);
+            return GS_ERR_INVALID;
+        }
     }
     if (access(dir, F_OK) == 0 && !dir_is_empty(dir)) {
         gs_diag_error(d, &pos, "already exists and is not empty; gsomia "
@@ -186,6 +198,9 @@ int gs_node_init(const char *dir, const char *nation, const char *name,
         memcpy(cfg.nation, nation, GS_NATION_SIZE);
         snprintf(cfg.name, sizeof(cfg.name), "%s", name);
         cfg.log_level = GS_LOG_WARN;
+        cfg.hub = hub;
+        if (listen != NULL)
+            snprintf(cfg.listen, sizeof(cfg.listen), "%s", listen);
         rc = gs_config_write(conf, &cfg, d);
         gs_free(conf);
     }
@@ -251,7 +266,9 @@ int gs_node_open(const char *dir, struct gs_node **out, struct gs_diag *d)
         gs_diag_error(d, NULL, "%s is not a gsomia node: create one with "
                       "`gsomia init %s --nation XXX`", dir, dir);
     if (rc == 0) {
-        gs_log_set_level(n->cfg.log_level);
+        /* GSOMIA_LOG, when set, wins over the file: for debugging. */
+        if (getenv("GSOMIA_LOG") == NULL)
+            gs_log_set_level(n->cfg.log_level);
         rc = read_secret(sk, seed, sizeof(seed), d);
     }
     if (rc == 0) {

@@ -36,9 +36,10 @@ struct gs_node {
     struct gs_policy *policy;
 };
 
-/* Creates a node directory; refuses a DIR that exists and is not empty. */
+/* Creates a node directory; refuses a DIR that exists and is not empty.
+ * listen ("" or NULL: none) and hub go into its configuration. */
 int gs_node_init(const char *dir, const char *nation, const char *name,
-                 struct gs_diag *d);
+                 const char *listen, bool hub, struct gs_diag *d);
 int gs_node_open(const char *dir, struct gs_node **out, struct gs_diag *d);
 /* Closes n (NULL allowed), rolling back an open transaction. */
 void gs_node_close(struct gs_node *n);

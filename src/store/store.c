@@ -309,6 +309,69 @@ int gs_store_head_list(struct gs_store *s, gs_store_head_cb cb, void *ctx)
     return s->ops->head_list(s, cb, ctx);
 }
 
+void gs_store_peer_free(struct gs_store_peer *p)
+{
+    gs_free(p->address);
+    p->address = NULL;
+}
+
+int gs_store_peer_put(struct gs_store *s, const char *nation,
+                      const char *address)
+{
+    return s->ops->peer_put(s, nation, address);
+}
+
+int gs_store_peer_list(struct gs_store *s, gs_store_peer_cb cb, void *ctx)
+{
+    return s->ops->peer_list(s, cb, ctx);
+}
+
+int gs_store_peer_get(struct gs_store *s, const char *nation,
+                      struct gs_store_peer *out)
+{
+    return s->ops->peer_get(s, nation, out);
+}
+
+int gs_store_outbox_add(struct gs_store *s, const char *peer,
+                        const uint8_t item[GS_HASH_LEN], uint64_t *seq)
+{
+    return s->ops->outbox_add(s, peer, item, seq);
+}
+
+int gs_store_outbox_list(struct gs_store *s, const char *peer, uint64_t after,
+                         int limit, gs_store_outbox_cb cb, void *ctx)
+{
+    return s->ops->outbox_list(s, peer, after, limit, cb, ctx);
+}
+
+int gs_store_outbox_acked(struct gs_store *s, const char *peer, uint64_t seq)
+{
+    return s->ops->outbox_acked(s, peer, seq);
+}
+
+int gs_store_peer_received(struct gs_store *s, const char *peer,
+                           uint64_t seq)
+{
+    return s->ops->peer_received(s, peer, seq);
+}
+
+int gs_store_witness_put(struct gs_store *s, const struct gs_witness *w)
+{
+    return s->ops->witness_put(s, w);
+}
+
+int gs_store_witness_latest(struct gs_store *s, const char *nation,
+                            struct gs_witness *out)
+{
+    return s->ops->witness_latest(s, nation, out);
+}
+
+int gs_store_witness_list(struct gs_store *s, gs_store_witness_cb cb,
+                          void *ctx)
+{
+    return s->ops->witness_list(s, cb, ctx);
+}
+
 int gs_store_meta_put(struct gs_store *s, const char *key, const void *value,
                       size_t len)
 {

@@ -197,6 +197,55 @@ int gs_store_head_latest(struct gs_store *s, struct gs_tree_head *out);
 typedef int (*gs_store_head_cb)(void *ctx, const struct gs_tree_head *h);
 int gs_store_head_list(struct gs_store *s, gs_store_head_cb cb, void *ctx);
 
+/*
+ * Federation. Peers are the partner nations this node connects to. Each
+ * peer has an outbox: items queued for it, numbered from 1 in the order
+ * they were queued, never reused; acked_out is the highest number the peer
+ * confirmed it stored, received_in the highest of the peer's numbers this
+ * node stored.
+ */
+struct gs_store_peer {
+    char nation[GS_NATION_SIZE];
+    char *address; /* "host:port" to dial, or "" to wait for the peer */
+    uint64_t next_out, acked_out, received_in;
+};
+
+int gs_store_peer_put(struct gs_store *s, const char *nation,
+                      const char *address);
+typedef int (*gs_store_peer_cb)(void *ctx, const struct gs_store_peer *p);
+int gs_store_peer_list(struct gs_store *s, gs_store_peer_cb cb, void *ctx);
+/* GS_ERR_NOT_FOUND when nation is not a peer. */
+int gs_store_peer_get(struct gs_store *s, const char *nation,
+                      struct gs_store_peer *out);
+void gs_store_peer_free(struct gs_store_peer *p);
+/* Queues item for peer; *seq gets its number. */
+int gs_store_outbox_add(struct gs_store *s, const char *peer,
+                        const uint8_t item[GS_HASH_LEN], uint64_t *seq);
+/* Up to limit entries of peer's outbox after seq, in order. */
+typedef int (*gs_store_outbox_cb)(void *ctx, uint64_t seq,
+                                  const uint8_t item[GS_HASH_LEN]);
+int gs_store_outbox_list(struct gs_store *s, const char *peer, uint64_t after,
+                         int limit, gs_store_outbox_cb cb, void *ctx);
+/* The peer stored everything up to seq: forget those entries. */
+int gs_store_outbox_acked(struct gs_store *s, const char *peer, uint64_t seq);
+/* This node stored the peer's items up to seq. */
+int gs_store_peer_received(struct gs_store *s, const char *peer,
+                           uint64_t seq);
+
+/* Partners' signed tree heads, as witnessed here. */
+struct gs_witness {
+    char nation[GS_NATION_SIZE];
+    struct gs_tree_head head;
+    gs_time_t received;
+};
+int gs_store_witness_put(struct gs_store *s, const struct gs_witness *w);
+/* nation's largest head; GS_ERR_NOT_FOUND when none. */
+int gs_store_witness_latest(struct gs_store *s, const char *nation,
+                            struct gs_witness *out);
+typedef int (*gs_store_witness_cb)(void *ctx, const struct gs_witness *w);
+int gs_store_witness_list(struct gs_store *s, gs_store_witness_cb cb,
+                          void *ctx);
+
 /* Small named values of the node (schema version, audit frontier). */
 int gs_store_meta_put(struct gs_store *s, const char *key, const void *value,
                       size_t len);

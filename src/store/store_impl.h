@@ -76,6 +76,23 @@ struct gs_store_ops {
     int (*head_latest)(struct gs_store *s, struct gs_tree_head *out);
     int (*head_list)(struct gs_store *s, gs_store_head_cb cb, void *ctx);
 
+    int (*peer_put)(struct gs_store *s, const char *nation,
+                    const char *address);
+    int (*peer_list)(struct gs_store *s, gs_store_peer_cb cb, void *ctx);
+    int (*peer_get)(struct gs_store *s, const char *nation,
+                    struct gs_store_peer *out);
+    int (*outbox_add)(struct gs_store *s, const char *peer,
+                      const uint8_t *item, uint64_t *seq);
+    int (*outbox_list)(struct gs_store *s, const char *peer, uint64_t after,
+                       int limit, gs_store_outbox_cb cb, void *ctx);
+    int (*outbox_acked)(struct gs_store *s, const char *peer, uint64_t seq);
+    int (*peer_received)(struct gs_store *s, const char *peer, uint64_t seq);
+    int (*witness_put)(struct gs_store *s, const struct gs_witness *w);
+    int (*witness_latest)(struct gs_store *s, const char *nation,
+                          struct gs_witness *out);
+    int (*witness_list)(struct gs_store *s, gs_store_witness_cb cb,
+                        void *ctx);
+
     int (*meta_put)(struct gs_store *s, const char *key, const void *value,
                     size_t len);
     int (*meta_get)(struct gs_store *s, const char *key, struct gs_buf *out);

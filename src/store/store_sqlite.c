@@ -51,6 +51,18 @@ enum stmt {
     S_HEAD_PUT,
     S_HEAD_LATEST,
     S_HEAD_LIST,
+    S_PEER_PUT,
+    S_PEER_LIST,
+    S_PEER_GET,
+    S_OUTBOX_NEXT,
+    S_OUTBOX_ADD,
+    S_OUTBOX_LIST,
+    S_OUTBOX_DELETE,
+    S_PEER_ACKED,
+    S_PEER_RECEIVED,
+    S_WITNESS_PUT,
+    S_WITNESS_LATEST,
+    S_WITNESS_LIST,
     S_META_PUT,
     S_META_GET,
     S_COUNT
@@ -109,6 +121,30 @@ static const char *const sql[S_COUNT] = {
                       "ORDER BY size DESC LIMIT 1",
     [S_HEAD_LIST] = "SELECT size, root, time, signature FROM heads "
                     "ORDER BY size",
+    [S_PEER_PUT] = "INSERT INTO peers (nation, address) VALUES (?, ?) "
+                   "ON CONFLICT (nation) DO UPDATE SET address = "
+                   "excluded.address",
+    [S_PEER_LIST] = "SELECT nation, address, next_out, acked_out, "
+                    "received_in FROM peers ORDER BY nation",
+    [S_PEER_GET] = "SELECT nation, address, next_out, acked_out, "
+                   "received_in FROM peers WHERE nation = ?",
+    [S_OUTBOX_NEXT] = "UPDATE peers SET next_out = next_out + 1 "
+                      "WHERE nation = ? RETURNING next_out - 1",
+    [S_OUTBOX_ADD] = "INSERT INTO outbox (peer, seq, item) VALUES (?, ?, ?)",
+    [S_OUTBOX_LIST] = "SELECT seq, item FROM outbox WHERE peer = ? AND "
+                      "seq > ? ORDER BY seq LIMIT ?",
+    [S_OUTBOX_DELETE] = "DELETE FROM outbox WHERE peer = ? AND seq <= ?",
+    [S_PEER_ACKED] = "UPDATE peers SET acked_out = max(acked_out, ?) "
+                     "WHERE nation = ?",
+    [S_PEER_RECEIVED] = "UPDATE peers SET received_in = max(received_in, ?) "
+                        "WHERE nation = ?",
+    [S_WITNESS_PUT] = "INSERT OR REPLACE INTO witness (nation, size, root, "
+                      "time, signature, received) VALUES (?, ?, ?, ?, ?, ?)",
+    [S_WITNESS_LATEST] = "SELECT nation, size, root, time, signature, "
+                         "received FROM witness WHERE nation = ? "
+                         "ORDER BY size DESC LIMIT 1",
+    [S_WITNESS_LIST] = "SELECT nation, size, root, time, signature, "
+                       "received FROM witness ORDER BY nation, size",
     [S_META_PUT] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 };
@@ -140,6 +176,18 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS audit_nodes ("
     " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
     " PRIMARY KEY (level, idx));"
+    "CREATE TABLE IF NOT EXISTS peers ("
+    " nation TEXT PRIMARY KEY, address TEXT NOT NULL,"
+    " next_out INTEGER NOT NULL DEFAULT 1,"
+    " acked_out INTEGER NOT NULL DEFAULT 0,"
+    " received_in INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    " peer TEXT NOT NULL, seq INTEGER NOT NULL, item BLOB NOT NULL,"
+    " PRIMARY KEY (peer, seq));"
+    "CREATE TABLE IF NOT EXISTS witness ("
+    " nation TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL,"
+    " time INTEGER NOT NULL, signature BLOB NOT NULL,"
+    " received INTEGER NOT NULL, PRIMARY KEY (nation, size));"
     "CREATE TABLE IF NOT EXISTS heads ("
     " size INTEGER PRIMARY KEY, root BLOB NOT NULL, time INTEGER NOT NULL,"
     " signature BLOB NOT NULL);";
@@ -793,6 +841,220 @@ static int sq_head_list(struct gs_store *s, gs_store_head_cb cb, void *ctx)
     return rc == SQLITE_DONE ? 0 : fail(q, rc, "listing tree heads");
 }
 
+static int sq_peer_put(struct gs_store *s, const char *nation,
+                       const char *address)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_PEER_PUT);
+
+    sqlite3_bind_text(st, 1, nation, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+    return run(q, st, "storing a peer");
+}
+
+static void read_peer(sqlite3_stmt *st, struct gs_store_peer *p)
+{
+    col_nation(st, 0, p->nation, sizeof(p->nation));
+    p->address = col_text(st, 1);
+    p->next_out = (uint64_t)sqlite3_column_int64(st, 2);
+    p->acked_out = (uint64_t)sqlite3_column_int64(st, 3);
+    p->received_in = (uint64_t)sqlite3_column_int64(st, 4);
+}
+
+static int sq_peer_list(struct gs_store *s, gs_store_peer_cb cb, void *ctx)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_PEER_LIST);
+    struct gs_store_peer p;
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int stop;
+
+        read_peer(st, &p);
+        stop = cb(ctx, &p);
+        gs_store_peer_free(&p);
+        if (stop != 0) {
+            sqlite3_reset(st);
+            return stop;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(q, rc, "listing peers");
+}
+
+static int sq_peer_get(struct gs_store *s, const char *nation,
+                       struct gs_store_peer *out)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_PEER_GET);
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    sqlite3_bind_text(st, 1, nation, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_peer(st, out);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND : fail(q, rc, "reading a "
+                                                            "peer");
+}
+
+static int sq_outbox_add(struct gs_store *s, const char *peer,
+                         const uint8_t *item, uint64_t *seq)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_OUTBOX_NEXT);
+    int64_t n = 0;
+    int rc;
+
+    sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    /* Step to the end so the UPDATE completes. */
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return fail(q, rc, "numbering an outbox entry");
+    if (n == 0)
+        return GS_ERR_NOT_FOUND; /* not a peer */
+    st = stmt(q, S_OUTBOX_ADD);
+    sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, n);
+    sqlite3_bind_blob(st, 3, item, GS_HASH_LEN, SQLITE_STATIC);
+    rc = run(q, st, "queueing an item");
+    if (rc == 0)
+        *seq = (uint64_t)n;
+    return rc;
+}
+
+static int sq_outbox_list(struct gs_store *s, const char *peer,
+                          uint64_t after, int limit, gs_store_outbox_cb cb,
+                          void *ctx)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_OUTBOX_LIST);
+    uint8_t item[GS_HASH_LEN];
+    int rc;
+
+    sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)after);
+    sqlite3_bind_int(st, 3, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int stop;
+
+        if (col_blob(st, 1, item, GS_HASH_LEN) < 0)
+            continue;
+        stop = cb(ctx, (uint64_t)sqlite3_column_int64(st, 0), item);
+        if (stop != 0) {
+            sqlite3_reset(st);
+            return stop;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(q, rc, "reading an outbox");
+}
+
+static int sq_outbox_acked(struct gs_store *s, const char *peer, uint64_t seq)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_OUTBOX_DELETE);
+    int rc;
+
+    sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)seq);
+    rc = run(q, st, "clearing an outbox");
+    if (rc < 0)
+        return rc;
+    st = stmt(q, S_PEER_ACKED);
+    sqlite3_bind_int64(st, 1, (int64_t)seq);
+    sqlite3_bind_text(st, 2, peer, -1, SQLITE_STATIC);
+    return run(q, st, "recording an acknowledgement");
+}
+
+static int sq_peer_received(struct gs_store *s, const char *peer,
+                            uint64_t seq)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_PEER_RECEIVED);
+
+    sqlite3_bind_int64(st, 1, (int64_t)seq);
+    sqlite3_bind_text(st, 2, peer, -1, SQLITE_STATIC);
+    return run(q, st, "recording a receipt number");
+}
+
+static int sq_witness_put(struct gs_store *s, const struct gs_witness *w)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_WITNESS_PUT);
+
+    sqlite3_bind_text(st, 1, w->nation, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)w->head.size);
+    sqlite3_bind_blob(st, 3, w->head.root, GS_HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, w->head.time);
+    sqlite3_bind_blob(st, 5, w->head.signature, sizeof(w->head.signature),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, w->received);
+    return run(q, st, "storing a witnessed head");
+}
+
+static int read_witness(sqlite3_stmt *st, struct gs_witness *w)
+{
+    col_nation(st, 0, w->nation, sizeof(w->nation));
+    w->head.size = (uint64_t)sqlite3_column_int64(st, 1);
+    w->head.time = sqlite3_column_int64(st, 3);
+    w->received = sqlite3_column_int64(st, 5);
+    if (col_blob(st, 2, w->head.root, GS_HASH_LEN) < 0 ||
+        col_blob(st, 4, w->head.signature, sizeof(w->head.signature)) < 0)
+        return GS_ERR_IO;
+    return 0;
+}
+
+static int sq_witness_latest(struct gs_store *s, const char *nation,
+                             struct gs_witness *out)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_WITNESS_LATEST);
+    int rc;
+
+    sqlite3_bind_text(st, 1, nation, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = read_witness(st, out);
+    else
+        rc = rc == SQLITE_DONE ? GS_ERR_NOT_FOUND
+                               : fail(q, rc, "reading a witnessed head");
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sq_witness_list(struct gs_store *s, gs_store_witness_cb cb,
+                           void *ctx)
+{
+    struct sqlite_store *q = S(s);
+    sqlite3_stmt *st = stmt(q, S_WITNESS_LIST);
+    struct gs_witness w;
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int stop;
+
+        if (read_witness(st, &w) < 0)
+            continue;
+        stop = cb(ctx, &w);
+        if (stop != 0) {
+            sqlite3_reset(st);
+            return stop;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(q, rc, "listing witnessed heads");
+}
+
 static int sq_meta_put(struct gs_store *s, const char *key, const void *value,
                        size_t len)
 {
@@ -855,6 +1117,16 @@ static const struct gs_store_ops sqlite_ops = {
     .head_put = sq_head_put,
     .head_latest = sq_head_latest,
     .head_list = sq_head_list,
+    .peer_put = sq_peer_put,
+    .peer_list = sq_peer_list,
+    .peer_get = sq_peer_get,
+    .outbox_add = sq_outbox_add,
+    .outbox_list = sq_outbox_list,
+    .outbox_acked = sq_outbox_acked,
+    .peer_received = sq_peer_received,
+    .witness_put = sq_witness_put,
+    .witness_latest = sq_witness_latest,
+    .witness_list = sq_witness_list,
     .meta_put = sq_meta_put,
     .meta_get = sq_meta_get,
 };

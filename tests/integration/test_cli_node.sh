@@ -49,7 +49,7 @@ chmod 600 "$T/kor/keys/signing.key"
 cp "$T/kor/gsomia.conf" "$T/conf.bak"
 printf 'colour = blue\n' >>"$T/kor/gsomia.conf"
 run 1 "$G" item list $K
-has "$T/err" "gsomia.conf:8: error: unknown key \"colour\" in section [log]"
+has "$T/err" "gsomia.conf:9: error: unknown key \"colour\" in section [log]"
 cp "$T/conf.bak" "$T/kor/gsomia.conf"
 run 2 "$G" item list
 has "$T/err" "give --node DIR or set GSOMIA_NODE"

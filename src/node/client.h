@@ -1,0 +1,33 @@
+/*
+ * client.h - a program's side of the running node's local socket
+ * (DIR/run/node.sock): submit items to be made and shared, and follow the
+ * items the node stores. Blocking; for tools, tests and benchmarks.
+ */
+#ifndef GS_NODE_CLIENT_H
+#define GS_NODE_CLIENT_H
+
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/time.h"
+#include "item.pb-c.h"
+#include "peer.pb-c.h"
+
+struct gs_client;
+
+/* Connects to the node of dir. GS_ERR_NOT_FOUND when it is not running. */
+int gs_client_open(const char *dir, struct gs_client **out);
+void gs_client_close(struct gs_client *c);
+
+/* Sends body (unsigned: the node completes and signs it) tagged tag; the
+ * answer comes as a Submitted frame from gs_client_next. */
+int gs_client_submit(struct gs_client *c, const Gsomia__ItemBody *body,
+                     uint64_t tag);
+/* Asks for an Arrived frame for every item the node stores from now on. */
+int gs_client_subscribe(struct gs_client *c);
+/* The next frame from the node (free with gsomia__frame__free_unpacked),
+ * waiting at most timeout_ms (-1: for ever). GS_ERR_STATE on timeout,
+ * GS_ERR_IO when the node closed the socket. */
+int gs_client_next(struct gs_client *c, int timeout_ms, Gsomia__Frame **out);
+
+#endif

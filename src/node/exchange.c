@@ -1,0 +1,336 @@
+/* exchange.c - peers' items under the rules; see exchange.h. */
+#include "node/exchange.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "node/covenant.h"
+#include "node/holding.h"
+
+/* Was the sender allowed to give it to us (GSOMIA Art. 6, from our
+ * side)? Fills dec. */
+static void sender_check(struct gs_node *n, const char *sender,
+                         const struct gs_item *it, struct gs_decision *dec)
+{
+    struct gs_item_ref ref;
+    char hex[GS_ITEM_ID_HEX];
+
+    memset(dec, 0, sizeof(*dec));
+    if (gs_kind_is_addressed(it->kind)) {
+        /* Messages: from their originator, or to us, or a change of an
+         * item of that originator (a hub passes them along). */
+        if (strcmp(it->originator, sender) == 0 ||
+            gs_label_releasable(it->labels[0], n->cfg.nation) ||
+            it->kind == GS_KIND_RECLASSIFICATION ||
+            it->kind == GS_KIND_RETRACTION) {
+            dec->reason = GS_REASON_ALLOWED;
+            snprintf(dec->detail, sizeof(dec->detail), "%s item for %s",
+                     gs_kind_name(it->kind), n->cfg.nation);
+        } else {
+            dec->reason = GS_REASON_NOT_RELEASABLE;
+            snprintf(dec->detail, sizeof(dec->detail), "a %s not addressed "
+                     "to %s", gs_kind_name(it->kind), n->cfg.nation);
+        }
+        return;
+    }
+    gs_item_id_hex(it->id, hex);
+    ref.id = hex;
+    ref.kind = it->kind;
+    ref.state = GS_STATE_ACTIVE;
+    ref.labels = it->labels;
+    ref.n_labels = it->n_labels;
+    (void)gs_decide_release(n->policy, sender, n->cfg.nation, gs_time_now(),
+                            &ref, dec);
+}
+
+int gs_exchange_receive(struct gs_node *n, const char *sender,
+                        const uint8_t *env, size_t len,
+                        uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d)
+{
+    struct gs_item *it = NULL;
+    struct gs_decision dec;
+    struct gs_audit_record r;
+    struct gs_diag why;
+    char detail[GS_DETAIL_MAX + 64];
+    size_t i, j;
+    int rc;
+
+    /* Structure and signatures, checked once. What fails them is refused,
+     * recorded and reported by gs_hold_receive's path for bad items. */
+    gs_diag_init(&why);
+    if (gs_item_decode(n->policy, env, len, &it, &why) < 0 ||
+        gs_item_verify(it, &n->keyring, &why) < 0) {
+        gs_item_free(it);
+        gs_diag_free(&why);
+        return gs_hold_receive(n, env, len, sender, sender, id, d);
+    }
+    gs_diag_free(&why);
+    memcpy(id, it->id, GS_ITEM_ID_LEN);
+    sender_check(n, sender, it, &dec);
+    if (gs_decision_allowed(&dec)) {
+        rc = gs_hold_receive_checked(n, it, env, len, sender, sender);
+        gs_item_free(it);
+        return rc;
+    }
+    snprintf(detail, sizeof(detail), "refused from %s, who may not give it "
+             "to %s: %s", sender, n->cfg.nation, dec.detail);
+    memset(&r, 0, sizeof(r));
+    r.action = GS_AUDIT_RECEIPT;
+    r.actor = sender;
+    r.item = id;
+    r.peer = sender;
+    r.decision = "deny";
+    r.reason = gs_reason_code(dec.reason);
+    r.detail = detail;
+    rc = gs_node_audit(n, &r);
+    /* Tell each originator: its information reached someone who passed
+     * it on wrongly (Art. 17). */
+    for (i = 0; rc == 0 && i < it->n_labels; i++) {
+        const char *o = it->labels[i]->originator;
+        bool seen = strcmp(o, n->cfg.nation) == 0;
+
+        for (j = 0; j < i && !seen; j++)
+            seen = strcmp(it->labels[j]->originator, o) == 0;
+        if (!seen)
+            rc = gs_hold_report_compromise(n, id, o, "UNAUTHORISED_RELEASE",
+                                           detail, d);
+    }
+    gs_diag_error(d, NULL, "%s", detail);
+    gs_item_free(it);
+    return rc < 0 ? rc : GS_ERR_DENIED;
+}
+
+/* Route: the cursor over the store's order of arrival. */
+#define ROUTED_KEY "routed_seq"
+
+struct pending {
+    uint8_t id[GS_ITEM_ID_LEN];
+    enum gs_kind kind;
+    char source[GS_NATION_SIZE + 8];
+    char (*originators)[GS_NATION_SIZE];
+    size_t n_originators;
+    int64_t seq;
+};
+
+struct collect {
+    const struct gs_node *n;
+    struct pending *p;
+    size_t count;
+    int64_t last;
+};
+
+/* The originators of a stored item, from its labels. */
+static void originators_of(const char *labels_json, struct pending *p)
+{
+    json_error_t err;
+    json_t *arr = json_loads(labels_json, 0, &err);
+    size_t i;
+
+    p->originators = NULL;
+    p->n_originators = 0;
+    if (!json_is_array(arr)) {
+        json_decref(arr);
+        return;
+    }
+    p->originators = gs_calloc(json_array_size(arr) + 1, GS_NATION_SIZE);
+    for (i = 0; i < json_array_size(arr); i++) {
+        const char *o = json_string_value(
+            json_object_get(json_array_get(arr, i), "originator"));
+
+        if (o != NULL && gs_nation_valid(o))
+            memcpy(p->originators[p->n_originators++], o, GS_NATION_SIZE);
+    }
+    json_decref(arr);
+}
+
+static int collect_new(void *ctx, const struct gs_store_item *m)
+{
+    struct collect *c = ctx;
+    struct pending *p;
+
+    c->last = m->seq;
+    if (m->state != GS_STATE_ACTIVE)
+        return 0;
+    c->p = gs_reallocarray(c->p, c->count + 1, sizeof(*c->p));
+    p = &c->p[c->count++];
+    memcpy(p->id, m->id, GS_ITEM_ID_LEN);
+    p->kind = m->kind;
+    p->seq = m->seq;
+    snprintf(p->source, sizeof(p->source), "%s", m->source);
+    originators_of(m->labels, p);
+    return 0;
+}
+
+struct peers {
+    char (*nations)[GS_NATION_SIZE];
+    size_t n;
+};
+
+static int collect_peer(void *ctx, const struct gs_store_peer *p)
+{
+    struct peers *ps = ctx;
+
+    ps->nations = gs_reallocarray(ps->nations, ps->n + 1, GS_NATION_SIZE);
+    memcpy(ps->nations[ps->n++], p->nation, GS_NATION_SIZE);
+    return 0;
+}
+
+/* Should item p go to peer at all (before the policy says whether it
+ * may)? */
+static bool candidate(const struct gs_node *n, const struct pending *p,
+                      const char *peer)
+{
+    bool local = strcmp(p->source, "local") == 0 ||
+                 strcmp(p->source, "import") == 0;
+    size_t i;
+
+    if (strcmp(p->source, peer) == 0)
+        return false;
+    for (i = 0; i < p->n_originators; i++)
+        if (strcmp(p->originators[i], peer) == 0)
+            return false;
+    return local || n->cfg.hub;
+}
+
+int gs_exchange_route(struct gs_node *n, size_t *queued)
+{
+    struct collect c = {n, NULL, 0, 0};
+    struct peers ps = {NULL, 0};
+    struct gs_buf cursor;
+    struct gs_decision dec;
+    struct gs_diag d;
+    char text[32];
+    size_t i, j;
+    uint64_t seq;
+    int64_t start;
+    int rc;
+
+    *queued = 0;
+    gs_buf_init(&cursor, 32);
+    rc = gs_store_meta_get(n->store, ROUTED_KEY, &cursor);
+    if (rc == 0)
+        c.last = strtoll(gs_buf_str(&cursor), NULL, 10);
+    else if (rc == GS_ERR_NOT_FOUND)
+        rc = 0;
+    start = c.last;
+    gs_buf_free(&cursor);
+    if (rc == 0)
+        rc = gs_store_item_list(n->store, -1, c.last, collect_new, &c);
+    if (rc == 0 && c.count > 0)
+        rc = gs_store_peer_list(n->store, collect_peer, &ps);
+    gs_diag_init(&d);
+    for (i = 0; rc == 0 && i < c.count; i++) {
+        for (j = 0; rc == 0 && j < ps.n; j++) {
+            if (!candidate(n, &c.p[i], ps.nations[j]))
+                continue;
+            rc = gs_hold_release_check(n, c.p[i].id, ps.nations[j], &dec,
+                                       &d);
+            if (rc == GS_ERR_DENIED) {
+                rc = 0;
+                continue;
+            }
+            if (rc == 0)
+                rc = gs_store_outbox_add(n->store, ps.nations[j], c.p[i].id,
+                                         &seq);
+            if (rc == 0)
+                (*queued)++;
+        }
+    }
+    /* Write the cursor only when it moved: an idle job writes nothing,
+     * and a commit without writes costs no disk sync. */
+    if (rc == 0 && c.last > start) {
+        snprintf(text, sizeof(text), "%lld", (long long)c.last);
+        rc = gs_store_meta_put(n->store, ROUTED_KEY, text, strlen(text));
+    }
+    for (i = 0; i < c.count; i++)
+        gs_free(c.p[i].originators);
+    gs_free(c.p);
+    gs_free(ps.nations);
+    gs_diag_free(&d);
+    return rc;
+}
+
+int gs_exchange_requeue(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
+                        const char *skip)
+{
+    struct peers ps = {NULL, 0};
+    struct gs_decision dec;
+    struct gs_diag d;
+    uint64_t seq;
+    size_t j;
+    int rc = gs_store_peer_list(n->store, collect_peer, &ps);
+
+    gs_diag_init(&d);
+    for (j = 0; rc == 0 && j < ps.n; j++) {
+        if (skip != NULL && strcmp(ps.nations[j], skip) == 0)
+            continue;
+        rc = gs_hold_release_check(n, id, ps.nations[j], &dec, &d);
+        if (rc == GS_ERR_DENIED) {
+            rc = 0;
+            continue;
+        }
+        if (rc == 0)
+            rc = gs_store_outbox_add(n->store, ps.nations[j], id, &seq);
+    }
+    gs_free(ps.nations);
+    gs_diag_free(&d);
+    return rc;
+}
+
+struct fill {
+    uint64_t *seqs;
+    uint8_t (*ids)[GS_ITEM_ID_LEN];
+    size_t n;
+};
+
+static int collect_entry(void *ctx, uint64_t seq,
+                         const uint8_t item[GS_ITEM_ID_LEN])
+{
+    struct fill *f = ctx;
+
+    f->seqs = gs_reallocarray(f->seqs, f->n + 1, sizeof(*f->seqs));
+    f->ids = gs_reallocarray(f->ids, f->n + 1, sizeof(*f->ids));
+    f->seqs[f->n] = seq;
+    memcpy(f->ids[f->n], item, GS_ITEM_ID_LEN);
+    f->n++;
+    return 0;
+}
+
+int gs_exchange_fill(struct gs_node *n, const char *peer, uint64_t after,
+                     int limit, gs_exchange_fill_cb cb, void *ctx)
+{
+    struct fill f = {NULL, NULL, 0};
+    struct gs_decision dec;
+    struct gs_store_item m;
+    struct gs_buf env;
+    struct gs_diag d;
+    size_t i;
+    int rc = gs_store_outbox_list(n->store, peer, after, limit,
+                                  collect_entry, &f);
+
+    gs_diag_init(&d);
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    for (i = 0; rc == 0 && i < f.n; i++) {
+        gs_buf_reset(&env);
+        rc = gs_hold_release(n, f.ids[i], peer, &env, &dec, &d);
+        if (rc == GS_ERR_DENIED || rc == GS_ERR_NOT_FOUND) {
+            rc = cb(ctx, f.seqs[i], false, NULL, 0); /* recorded; skipped */
+            continue;
+        }
+        memset(&m, 0, sizeof(m));
+        if (rc == 0)
+            rc = gs_store_item_get(n->store, f.ids[i], &m, NULL);
+        if (rc == 0)
+            rc = cb(ctx, f.seqs[i], m.kind == GS_KIND_COMPROMISE, env.data,
+                    env.len);
+        gs_store_item_free(&m);
+    }
+    gs_buf_free_secret(&env);
+    gs_diag_free(&d);
+    gs_free(f.seqs);
+    gs_free(f.ids);
+    return rc;
+}
