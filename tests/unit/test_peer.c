@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "peer/frame.h"
 #include "peer/tls.h"
 #include "peer/x509.h"
 
@@ -240,9 +241,89 @@ static void garbage_is_an_error(void **state)
     gs_tls_ctx_free(cs);
 }
 
+static void frames_split_and_joined(void **state)
+{
+    struct gs_framer f;
+    struct gs_buf wire;
+    const uint8_t *p;
+    size_t n, i, got = 0;
+    uint8_t payload[1000];
+
+    (void)state;
+    for (i = 0; i < sizeof(payload); i++)
+        payload[i] = (uint8_t)i;
+    gs_buf_init(&wire, 1 << 20);
+    for (i = 0; i < 50; i++)
+        assert_int_equal(gs_frame_append(&wire, payload, i * 20), 0);
+    assert_int_equal(gs_frame_append(&wire, payload, 0), 0);
+    gs_framer_init(&f, 4096);
+    /* Fed a byte at a time and in odd chunks: the same frames come out. */
+    for (i = 0; i < wire.len; i += 7) {
+        size_t chunk = wire.len - i < 7 ? wire.len - i : 7;
+        int rc;
+
+        assert_int_equal(gs_framer_feed(&f, wire.data + i, chunk), 0);
+        while ((rc = gs_framer_next(&f, &p, &n)) == 1) {
+            if (got < 50) {
+                assert_int_equal(n, got * 20);
+                assert_memory_equal(p, payload, n);
+            } else {
+                assert_int_equal(n, 0);
+            }
+            got++;
+        }
+        assert_int_equal(rc, 0);
+    }
+    assert_int_equal(got, 51);
+    gs_framer_free(&f);
+    gs_buf_free(&wire);
+}
+
+static void frames_too_large_are_refused_early(void **state)
+{
+    struct gs_framer f;
+    const uint8_t *p;
+    size_t n;
+    /* A declared length of 4 GiB - 1, and no data behind it. */
+    static const uint8_t huge[4] = {0xff, 0xff, 0xff, 0xff};
+    static const uint8_t just[4] = {0x00, 0x00, 0x10, 0x01};
+
+    (void)state;
+    gs_framer_init(&f, 4096);
+    assert_int_equal(gs_framer_feed(&f, huge, 4), 0);
+    assert_int_equal(gs_framer_next(&f, &p, &n), GS_ERR_TOO_BIG);
+    gs_framer_free(&f);
+    gs_framer_init(&f, 4096);
+    assert_int_equal(gs_framer_feed(&f, just, 4), 0); /* 4097 declared */
+    assert_int_equal(gs_framer_next(&f, &p, &n), GS_ERR_TOO_BIG);
+    gs_framer_free(&f);
+    /* The buffer itself is bounded: a stream that never ends a frame
+     * cannot grow it past the maximum. */
+    gs_framer_init(&f, 16);
+    {
+        uint8_t junk[1024] = {0};
+
+        junk[3] = 16;
+        assert_int_equal(gs_framer_feed(&f, junk, sizeof(junk)), 0);
+        assert_int_equal(gs_framer_next(&f, &p, &n), 1);
+        assert_int_equal(n, 16);
+    }
+    gs_framer_free(&f);
+    {
+        struct gs_buf b;
+
+        gs_buf_init(&b, 1 << 26);
+        assert_int_equal(gs_frame_append(&b, (const uint8_t *)"", GS_FRAME_MAX + 1),
+                         GS_ERR_TOO_BIG);
+        gs_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(frames_split_and_joined),
+        cmocka_unit_test(frames_too_large_are_refused_early),
         cmocka_unit_test(partners_connect_and_talk),
         cmocka_unit_test(strangers_are_refused),
         cmocka_unit_test(garbage_is_an_error),
