@@ -42,7 +42,7 @@
 #define FILL_BATCH 1024      /* items fetched per fill */
 #define TICK_MS 20
 #define POLL_MS 200          /* look for items made by other processes */
-#define RELOAD_MS 1000       /* identities and policy changed by them */
+#define RELOAD_MS 10000      /* reload anyway, in case a change was missed */
 #define PING_MS 1000
 #define STATUS_MS 1000
 #define BACKOFF_MIN_MS 100
@@ -236,6 +236,7 @@ struct server {
     struct job *pending; /* inputs gathered for the next job */
     bool job_running, stopping;
     uint64_t head_size; /* our latest signed head */
+    int64_t data_version; /* the store's, as last reloaded (jobs only) */
 };
 
 static void conn_close(struct conn *c, const char *why);
@@ -1216,13 +1217,21 @@ static void job_work(uv_work_t *req)
     struct gs_diag d;
     struct gs_tree_head h;
     size_t i, queued = 0;
+    int64_t version = 0;
     bool began;
     int rc;
 
     int64_t t0 = gs_mono_ns(), t1 = 0, t2 = 0, t3 = 0, t4 = 0;
 
     gs_diag_init(&d);
-    rc = j->load ? reload(n) : 0;
+    /* Another process committed (a `gsomia` command beside the node):
+     * take its identities, agreements and consents into account before
+     * anything is decided. */
+    rc = gs_store_data_version(n->store, &version);
+    if (rc == 0 && (j->load || version != j->srv->data_version)) {
+        rc = reload(n);
+        j->srv->data_version = version;
+    }
     if (rc == 0)
         rc = gs_node_begin(n);
     began = rc == 0;

@@ -389,6 +389,11 @@ int gs_store_checkpoint(struct gs_store *s)
     return s->ops->checkpoint(s);
 }
 
+int gs_store_data_version(struct gs_store *s, int64_t *version)
+{
+    return s->ops->data_version(s, version);
+}
+
 const char *gs_store_path(const struct gs_store *s)
 {
     return s->path;

@@ -260,6 +260,13 @@ int gs_store_meta_get(struct gs_store *s, const char *key,
  */
 int gs_store_checkpoint(struct gs_store *s);
 
+/*
+ * A number that changes whenever another process (or another handle)
+ * commits to the store: a running node checks it before each job and
+ * reloads what `gsomia` commands may have changed.
+ */
+int gs_store_data_version(struct gs_store *s, int64_t *version);
+
 /* The files that hold the store, for tests and operators. */
 const char *gs_store_path(const struct gs_store *s);
 

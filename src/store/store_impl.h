@@ -20,6 +20,7 @@ struct gs_store_ops {
     int (*commit)(struct gs_store *s);
     void (*rollback)(struct gs_store *s);
     int (*checkpoint)(struct gs_store *s);
+    int (*data_version)(struct gs_store *s, int64_t *version);
 
     /* key: the wrapped item key; box: the encrypted item. */
     int (*item_put)(struct gs_store *s, const struct gs_store_item *m,

@@ -65,6 +65,7 @@ enum stmt {
     S_WITNESS_LIST,
     S_META_PUT,
     S_META_GET,
+    S_DATA_VERSION,
     S_COUNT
 };
 
@@ -147,6 +148,7 @@ static const char *const sql[S_COUNT] = {
                        "received FROM witness ORDER BY nation, size",
     [S_META_PUT] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?",
+    [S_DATA_VERSION] = "PRAGMA data_version",
 };
 
 static const char schema[] =
@@ -671,6 +673,12 @@ static int one_int(struct sqlite_store *q, sqlite3_stmt *st, int64_t *out,
     return rc == SQLITE_ROW ? 0 : fail(q, rc, what);
 }
 
+static int sq_data_version(struct gs_store *s, int64_t *version)
+{
+    return one_int(S(s), stmt(S(s), S_DATA_VERSION), version,
+                   "reading the data version");
+}
+
 static int sq_audit_size(struct gs_store *s, uint64_t *size)
 {
     int64_t n = 0;
@@ -1091,6 +1099,7 @@ static const struct gs_store_ops sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .checkpoint = sq_checkpoint,
+    .data_version = sq_data_version,
     .item_put = sq_item_put,
     .item_get = sq_item_get,
     .item_replace = sq_item_replace,

@@ -18,17 +18,13 @@ L=$2
 EX=$3/examples
 DOWN=${4:-30}
 T=$(mktemp -d)
-BASE=$((20000 + $$ % 20000))
-KA=127.0.0.1:$BASE
-UA=127.0.0.1:$((BASE + 1))
-JA=127.0.0.1:$((BASE + 2))
+# shellcheck source=../../scripts/lib/federation.sh
+. "$3/scripts/lib/federation.sh"
 passed=0
 failed=0
 
 cleanup() {
-    for n in kor usa jpn rogue; do
-        [ -f "$T/$n.pid" ] && kill -9 "$(cat "$T/$n.pid")" 2>/dev/null
-    done
+    fed_kill_all
     # GSOMIA_KEEP=1 keeps the nodes' folders for a post-mortem.
     if [ -n "${GSOMIA_KEEP:-}" ]; then echo "kept in $T"; else rm -rf "$T"; fi
 }
@@ -43,73 +39,22 @@ check() { # check DESCRIPTION CMD...
         sed 's/^/    /' "$T/out" | head -10
     fi
 }
-# wait_until SECONDS CMD...: polls CMD every 0.2 s until it succeeds.
-wait_until() {
-    limit=$(($1 * 5))
-    shift
-    i=0
-    while [ $i -lt $limit ]; do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2
-        i=$((i + 1))
-    done
-    return 1
-}
-start() { # start NODE
-    GSOMIA_LOG=info "$G" serve --node "$T/$1" 2>>"$T/$1.log" &
-    echo $! >"$T/$1.pid"
-    wait_until 10 test -S "$T/$1/run/node.sock"
-}
-stop() { # stop NODE: SIGTERM, and it must exit cleanly
-    pid=$(cat "$T/$1.pid")
-    kill -TERM "$pid"
-    wait "$pid"
-    status=$?
-    rm -f "$T/$1.pid"
-    [ "$status" -eq 0 ] && ok || bad "$1 stopped with status $status"
-}
-has_item() { "$G" item list --node "$T/$1" --json | grep -q "\"id\": \"$2\""; }
-in_effect() { "$G" agreement list --node "$T/$1" | grep "$2" | grep -q "in effect"; }
+has_item() { fed_has_item "$@"; }
+in_effect() { fed_in_effect "$@"; }
+start() { fed_start "$@"; }
+stop() { fed_stop "$1" && ok || bad "$1 did not stop cleanly"; }
 submit() { # submit LABEL...: one item at KOR, prints its id
     "$L" submit "$T/kor" 1 0 "$@" | cut -d' ' -f1
 }
 
-# --- three nodes, their identities, peers
-"$G" init "$T/kor" --nation KOR --name seoul --listen "$KA" >/dev/null
-"$G" init "$T/usa" --nation USA --name indopacom --listen "$UA" --hub >/dev/null
-"$G" init "$T/jpn" --nation JPN --name tokyo --listen "$JA" >/dev/null
-for n in kor usa jpn; do "$G" identity export --node "$T/$n" -o "$T/$n.id"; done
-"$G" peer add "$T/usa.id" --address "$UA" --node "$T/kor" >/dev/null
-"$G" peer add "$T/usa.id" --address "$UA" --node "$T/jpn" >/dev/null
-"$G" peer add "$T/kor.id" --node "$T/usa" >/dev/null
-"$G" peer add "$T/jpn.id" --node "$T/usa" >/dev/null
-# KOR and JPN verify each other's signatures on what the hub relays.
-"$G" identity import "$T/jpn.id" --node "$T/kor" >/dev/null
-"$G" identity import "$T/kor.id" --node "$T/jpn" >/dev/null
-"$G" user add sato --node "$T/jpn" --clearance 極秘 \
-    --categories DPRK-MISSILE --purposes missile-warning >/dev/null
+# --- three nodes; the agreements co-signed over the network
+check "three nodes are made" fed_init $((20000 + $$ % 20000))
 for n in usa kor jpn; do check "$n starts" start $n; done
 check "KOR connects to the hub" wait_until 10 \
     sh -c "\"$G\" peer status --node \"$T/usa\" | grep '^KOR  connected'"
 check "JPN connects to the hub" wait_until 10 \
     sh -c "\"$G\" peer status --node \"$T/usa\" | grep '^JPN  connected'"
-
-# --- the agreements, co-signed over the network
-TISA=$("$G" agreement propose --node "$T/kor" "$EX/agreements/TISA-2014.json")
-UK=$("$G" agreement propose --node "$T/kor" "$EX/agreements/USA-KOR-1987.json")
-UJ=$("$G" agreement propose --node "$T/jpn" "$EX/agreements/USA-JPN-2007.json")
-check "the proposals reach USA" wait_until 10 sh -c \
-    "\"$G\" agreement list --node \"$T/usa\" | grep -c awaiting | grep -q 3"
-"$G" agreement sign "$TISA" --node "$T/usa" >/dev/null
-"$G" agreement sign "$UK" --node "$T/usa" >/dev/null
-"$G" agreement sign "$UJ" --node "$T/usa" >/dev/null
-check "TISA reaches JPN through the hub" wait_until 10 has_item jpn "$TISA"
-"$G" agreement sign "$TISA" --node "$T/jpn" >/dev/null
-for n in kor usa jpn; do
-    check "TISA in effect at $n" wait_until 15 in_effect $n TISA-2014
-done
-check "USA-KOR in effect at KOR" wait_until 10 in_effect kor USA-KOR-1987
-check "USA-JPN in effect at JPN" wait_until 10 in_effect jpn USA-JPN-2007
+check "TISA, USA-KOR and USA-JPN are co-signed" fed_agreements
 
 # --- 1. through the hub, marked by the receiver
 T1=$(submit "$EX/labels/kor-track.json")
