@@ -1,0 +1,119 @@
+/*
+ * est.h - the estimator of one object's state, from its plots.
+ *
+ * A missile may be first seen while its motor still burns, so an estimate
+ * starts as an interacting multiple model (IMM, Blom and Bar-Shalom) of two
+ * modes over the same 10-component state (r, v, kappa, a):
+ *
+ *   boost:     gravity + thrust a, a driven by white jerk (Wiener-process
+ *              acceleration), no separate drag (a absorbs it);
+ *   ballistic: gravity + drag(kappa), a held at zero.
+ *
+ * Burnout is a switch boost -> ballistic with rate lambda_bf; staging can
+ * look like a short coast, hence a smaller rate back. Both modes use the
+ * EKF (Joseph form). Once the ballistic mode has held probability
+ * >= collapse_prob for collapse_time seconds, the estimate collapses to one
+ * ballistic filter of 7 components (r, v, kappa) - there is no way back to
+ * boost - which is an EKF in vacuum and, with GS_FILTER_AUTO, a UKF below
+ * GS_EST_REENTRY_HEIGHT on the way down, where drag makes the model
+ * strongly non-linear and the ballistic coefficient becomes observable.
+ *
+ * An estimate is a plain value (about 2 KB): the tracker copies it into its
+ * history to re-filter late plots, so nothing here may point elsewhere.
+ */
+#ifndef GS_TRACK_EST_H
+#define GS_TRACK_EST_H
+
+#include <stdbool.h>
+
+#include "base/time.h"
+#include "track/dyn.h"
+#include "track/filter.h"
+#include "track/plot.h"
+#include "track/sensor.h"
+
+/* Atmospheric re-entry: descending below this height. */
+#define GS_EST_REENTRY_HEIGHT 100e3
+
+enum gs_filter_kind { GS_FILTER_AUTO, GS_FILTER_EKF, GS_FILTER_UKF };
+
+enum gs_phase { GS_PHASE_BOOST, GS_PHASE_MIDCOURSE, GS_PHASE_REENTRY };
+
+/* The models' tuning; gs_est_config_default gives the values we use. */
+struct gs_est_config {
+    enum gs_filter_kind filter;
+    double q_jerk;      /* boost: thrust-acceleration noise, m^2/s^5 */
+    double q_acc;       /* ballistic: white acceleration noise, m^2/s^3 */
+    double q_kappa;     /* ballistic: kappa random walk, (m^2/kg)^2/s */
+    double kappa0, sigma_kappa0; /* prior of kappa, m^2/kg */
+    double sigma_v0;    /* prior velocity sd per axis, m/s */
+    double sigma_a0;    /* prior thrust acceleration sd per axis, m/s^2 */
+    double mu_boost0;   /* prior probability of boost */
+    double lambda_bf, lambda_fb; /* mode switch rates, 1/s */
+    double collapse_prob, collapse_time;
+};
+
+void gs_est_config_default(struct gs_est_config *c);
+
+/* The force models the estimator uses for the boost and ballistic modes. */
+void gs_est_models(struct gs_dyn *boost, struct gs_dyn *ballistic);
+
+struct gs_est {
+    gs_time_t t;        /* time of the estimate */
+    bool imm;           /* true: two modes; false: collapsed */
+    struct gs_kf kf[2]; /* [0] boost (n 10), [1] ballistic (n 10, or 7) */
+    double mu[2];
+    double ballistic_since; /* seconds mu[1] has held >= collapse_prob */
+    int updates;
+};
+
+/*
+ * Starts an estimate from one plot of sensor s: the position from the plot
+ * with the covariance of its noise mapped through the polar-to-Cartesian
+ * Jacobian; the velocity v0 (m/s, ECEF; NULL for zero) with sd sigma_v
+ * (<= 0 for the configured prior); kappa and thrust from the priors.
+ */
+void gs_est_init(struct gs_est *e, const struct gs_est_config *c,
+                 const struct gs_plot *p, const struct gs_sensor *s,
+                 const double *v0, double sigma_v);
+
+/*
+ * The innovation a plot would have against e predicted to the plot's time,
+ * without changing e: d2 the smallest normalised innovation of the modes,
+ * loglik the log-likelihood of the mixture. GS_ERR_INVALID when it cannot
+ * be computed (degenerate geometry or a diverged filter).
+ */
+int gs_est_try(const struct gs_est *e, const struct gs_est_config *c,
+               const struct gs_plot *p, const struct gs_sensor *s,
+               double *d2, double *loglik);
+
+/*
+ * Predicts e to the time of p and updates it with p. Returns 0, or
+ * GS_ERR_INVALID with e unchanged (the plot is then not used).
+ */
+int gs_est_update(struct gs_est *e, const struct gs_est_config *c,
+                  const struct gs_plot *p, const struct gs_sensor *s);
+
+/*
+ * Predicts e to time t (no measurement): used to coast a track. Returns 0
+ * or GS_ERR_INVALID (e unchanged).
+ */
+int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
+                   gs_time_t t);
+
+/* The combined estimate of (r, v, kappa): x[7] and P[7 x 7]. */
+void gs_est_combined(const struct gs_est *e, double x[7], double P[49]);
+
+/* The thrust acceleration of the boost mode (zero once collapsed). */
+void gs_est_thrust(const struct gs_est *e, double a[3]);
+
+/* Probability that the motor still burns (0 once collapsed). */
+double gs_est_boost_probability(const struct gs_est *e);
+
+/* The flight phase the estimate is in. */
+enum gs_phase gs_est_phase(const struct gs_est *e);
+
+/* Name of a phase: "boost", "midcourse", "re-entry". */
+const char *gs_phase_name(enum gs_phase p);
+
+#endif
