@@ -331,44 +331,62 @@ static void mix(struct gs_est *e, const struct gs_est_config *c, double dt,
     e->kf[1] = out[1];
 }
 
-/*
- * One cycle to the time of p: mixing, prediction, update (or only the
- * innovation when dry). On success with !dry, e is the new estimate.
- */
-static int cycle(struct gs_est *e, const struct gs_est_config *c,
-                 const struct gs_plot *p, const struct gs_sensor *s, bool dry,
-                 double *d2, double *loglik)
+int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
+                   gs_time_t t)
 {
-    double dt = (double)(p->time - e->t) * US;
+    struct gs_est tmp = *e;
+    double dt = (double)(t - e->t) * US, cbar[2];
+    int j, rc = 0;
+
+    if (dt < 0)
+        return GS_ERR_STATE;
+    if (dt == 0)
+        return 0;
+    if (!tmp.imm) {
+        rc = predict_mode(&tmp.kf[1], 1, use_ukf(&tmp, c), c, dt);
+    } else {
+        mix(&tmp, c, dt, cbar);
+        for (j = 0; j < 2 && rc == 0; j++)
+            rc = predict_mode(&tmp.kf[j], j, false, c, dt);
+        tmp.mu[0] = cbar[0];
+        tmp.mu[1] = cbar[1];
+    }
+    if (rc < 0)
+        return rc;
+    tmp.t = t;
+    tmp.dt_pending += dt;
+    *e = tmp;
+    return 0;
+}
+
+/* The update with p of e, already predicted to p's time; dry: only the
+ * innovation statistics. */
+static int correct(struct gs_est *e, const struct gs_est_config *c,
+                   const struct gs_plot *p, const struct gs_sensor *s,
+                   bool dry, double *d2, double *loglik)
+{
     struct gs_innov inn[2];
-    double cbar[2], lik[2], total = 0, lmax = -INFINITY;
+    double lik[2], total = 0, lmax = -INFINITY, dt;
     int j, rc;
 
     *d2 = INFINITY;
     *loglik = -INFINITY;
-    if (dt < 0)
+    if (p->time != e->t)
         return GS_ERR_STATE;
     if (!e->imm) {
-        bool ukf = use_ukf(e, c);
-
-        rc = predict_mode(&e->kf[1], 1, ukf, c, dt);
-        if (rc == 0)
-            rc = update_mode(&e->kf[1], ukf, p, s, dry, &inn[1]);
+        rc = update_mode(&e->kf[1], use_ukf(e, c), p, s, dry, &inn[1]);
         if (rc < 0)
             return rc;
         *d2 = inn[1].nis;
         *loglik = inn[1].loglik;
         if (!dry) {
-            e->t = p->time;
+            e->dt_pending = 0;
             e->updates++;
         }
         return 0;
     }
-    mix(e, c, dt, cbar);
     for (j = 0; j < 2; j++) {
-        rc = predict_mode(&e->kf[j], j, false, c, dt);
-        if (rc == 0)
-            rc = update_mode(&e->kf[j], false, p, s, dry, &inn[j]);
+        rc = update_mode(&e->kf[j], false, p, s, dry, &inn[j]);
         if (rc < 0)
             return rc;
         if (inn[j].nis < *d2)
@@ -378,7 +396,7 @@ static int cycle(struct gs_est *e, const struct gs_est_config *c,
     }
     /* Mode probabilities, scaled by the largest likelihood. */
     for (j = 0; j < 2; j++) {
-        lik[j] = cbar[j] * exp(inn[j].loglik - lmax);
+        lik[j] = e->mu[j] * exp(inn[j].loglik - lmax);
         total += lik[j];
     }
     *loglik = lmax + log(total);
@@ -390,7 +408,8 @@ static int cycle(struct gs_est *e, const struct gs_est_config *c,
     for (j = 0; j < 2; j++)
         if (e->mu[j] < 1e-9)
             e->mu[j] = 1e-9;
-    e->t = p->time;
+    dt = e->dt_pending;
+    e->dt_pending = 0;
     e->updates++;
     if (e->mu[1] >= c->collapse_prob)
         e->ballistic_since += dt;
@@ -414,50 +433,52 @@ static int cycle(struct gs_est *e, const struct gs_est_config *c,
     return 0;
 }
 
-int gs_est_try(const struct gs_est *e, const struct gs_est_config *c,
-               const struct gs_plot *p, const struct gs_sensor *s,
-               double *d2, double *loglik)
+int gs_est_innovation(const struct gs_est *e, const struct gs_est_config *c,
+                      const struct gs_plot *p, const struct gs_sensor *s,
+                      double *d2, double *loglik)
 {
     struct gs_est tmp = *e;
 
-    return cycle(&tmp, c, p, s, true, d2, loglik);
+    return correct(&tmp, c, p, s, true, d2, loglik);
 }
 
-int gs_est_update(struct gs_est *e, const struct gs_est_config *c,
-                  const struct gs_plot *p, const struct gs_sensor *s)
+int gs_est_correct(struct gs_est *e, const struct gs_est_config *c,
+                   const struct gs_plot *p, const struct gs_sensor *s)
 {
     struct gs_est tmp = *e;
     double d2, ll;
-    int rc = cycle(&tmp, c, p, s, false, &d2, &ll);
+    int rc = correct(&tmp, c, p, s, false, &d2, &ll);
 
     if (rc == 0)
         *e = tmp;
     return rc;
 }
 
-int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
-                   gs_time_t t)
+int gs_est_try(const struct gs_est *e, const struct gs_est_config *c,
+               const struct gs_plot *p, const struct gs_sensor *s,
+               double *d2, double *loglik)
 {
     struct gs_est tmp = *e;
-    double dt = (double)(t - e->t) * US, cbar[2];
-    int j, rc = 0;
+    int rc = gs_est_predict(&tmp, c, p->time);
 
-    if (dt < 0)
-        return GS_ERR_STATE;
-    if (!tmp.imm) {
-        rc = predict_mode(&tmp.kf[1], 1, use_ukf(&tmp, c), c, dt);
-    } else {
-        mix(&tmp, c, dt, cbar);
-        for (j = 0; j < 2 && rc == 0; j++)
-            rc = predict_mode(&tmp.kf[j], j, false, c, dt);
-        tmp.mu[0] = cbar[0];
-        tmp.mu[1] = cbar[1];
-    }
+    *d2 = INFINITY;
+    *loglik = -INFINITY;
     if (rc < 0)
         return rc;
-    tmp.t = t;
-    *e = tmp;
-    return 0;
+    return gs_est_innovation(&tmp, c, p, s, d2, loglik);
+}
+
+int gs_est_update(struct gs_est *e, const struct gs_est_config *c,
+                  const struct gs_plot *p, const struct gs_sensor *s)
+{
+    struct gs_est tmp = *e;
+    int rc = gs_est_predict(&tmp, c, p->time);
+
+    if (rc == 0)
+        rc = gs_est_correct(&tmp, c, p, s);
+    if (rc == 0)
+        *e = tmp;
+    return rc;
 }
 
 void gs_est_combined(const struct gs_est *e, double x[7], double P[49])

@@ -64,6 +64,7 @@ struct gs_est {
     struct gs_kf kf[2]; /* [0] boost (n 10), [1] ballistic (n 10, or 7) */
     double mu[2];
     double ballistic_since; /* seconds mu[1] has held >= collapse_prob */
+    double dt_pending;      /* predicted since the last update, s */
     int updates;
 };
 
@@ -95,11 +96,26 @@ int gs_est_update(struct gs_est *e, const struct gs_est_config *c,
                   const struct gs_plot *p, const struct gs_sensor *s);
 
 /*
- * Predicts e to time t (no measurement): used to coast a track. Returns 0
- * or GS_ERR_INVALID (e unchanged).
+ * Predicts e to time t >= e->t (no measurement): IMM mixing and both modes'
+ * predictions, the mode probabilities becoming the predicted ones. Returns
+ * 0, GS_ERR_STATE for a time in the past, or GS_ERR_INVALID when the
+ * propagation fails (e unchanged in both cases). gs_est_update(p) is
+ * exactly gs_est_predict(p->time) then gs_est_correct(p).
  */
 int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
                    gs_time_t t);
+
+/* The innovation of p against e, which must already be at p's time (else
+ * GS_ERR_STATE); as gs_est_try. */
+int gs_est_innovation(const struct gs_est *e, const struct gs_est_config *c,
+                      const struct gs_plot *p, const struct gs_sensor *s,
+                      double *d2, double *loglik);
+
+/* The update with p of e, which must already be at p's time: mode
+ * probabilities, and the collapse to one ballistic filter when due.
+ * Errors leave e unchanged. */
+int gs_est_correct(struct gs_est *e, const struct gs_est_config *c,
+                   const struct gs_plot *p, const struct gs_sensor *s);
 
 /* The combined estimate of (r, v, kappa): x[7] and P[7 x 7]. */
 void gs_est_combined(const struct gs_est *e, double x[7], double P[49]);
