@@ -2,6 +2,8 @@
 #   make demo   build, then run the demo
 #   make test   build, run every test; then again under ASan+UBSan; fuzz smoke
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N make fuzz-run)
+#   make bench-track  run every scenario over 100 seeds and print the
+#               tracking figures (BENCH_FLAGS="--seeds 10" for a quick run)
 # Each target installs missing Debian packages first (scripts/install-deps).
 
 BUILD        ?= build
@@ -11,7 +13,8 @@ FUZZ_SECONDS ?= 10
 CMAKE_FLAGS  ?=
 JOBS         ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run clean
+.PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run clean \
+        bench-track
 
 all: build
 
@@ -50,6 +53,11 @@ fuzz: deps
 # $(FUZZ_BUILD)/corpus, never into the committed seeds.
 fuzz-run: fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-smoke $(FUZZ_BUILD)
+
+BENCH_FLAGS ?=
+
+bench-track: build
+	./$(BUILD)/bench/bench-track $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

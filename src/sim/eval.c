@@ -217,55 +217,69 @@ int gs_eval_run(const struct gs_truth *t, const struct gs_sensor *s,
     int rc = 0;
 
     memset(out, 0, sizeof(*out));
-    /* The nearest object of each update. */
+    /* The object each update follows: the one with the smallest NEES
+     * (position and velocity, with the update's covariance) among those
+     * within 50 km. */
     for (i = 0; i < n; i++) {
-        double best = MATCH_DISTANCE, tt = seconds(t, u[i].time);
+        double best = INFINITY, tt = seconds(t, u[i].time);
 
         near[i] = -1;
         for (j = 0; j < t->n_obj; j++) {
-            double x[6], d;
+            double x[6], d[6], dist, nees;
+            int k;
 
             if (!gs_truth_state(&t->obj[j], tt, x, NULL))
                 continue;
-            d = sqrt((x[0] - u[i].x[0]) * (x[0] - u[i].x[0]) +
-                     (x[1] - u[i].x[1]) * (x[1] - u[i].x[1]) +
-                     (x[2] - u[i].x[2]) * (x[2] - u[i].x[2]));
-            if (d < best) {
-                best = d;
+            for (k = 0; k < 6; k++)
+                d[k] = u[i].x[k] - x[k];
+            dist = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            if (dist > MATCH_DISTANCE)
+                continue;
+            if (gs_mat_mahalanobis(u[i].P, d, 6, &nees) < 0)
+                nees = 1e300;
+            if (nees < best) {
+                best = nees;
                 near[i] = (int)j;
             }
         }
     }
-    /* Each track: its most frequent nearest object. */
+    /* Each track follows one object at a time, switching only after three
+     * updates in a row nearer another (a swap). Updates of a track come in
+     * time order. */
     for (i = 0; i < n; i++) {
-        size_t *count;
-        int best = -1;
-        size_t bc = 0;
+        int cur = -1, run = 0;
+        bool seen_any = false;
 
-        if (i > 0) {
-            for (j = 0; j < i; j++)
-                if (strcmp(u[j].track, u[i].track) == 0)
-                    break;
-            if (j < i) {
-                match[i] = match[j];
+        for (j = 0; j < i; j++)
+            if (strcmp(u[j].track, u[i].track) == 0)
+                break;
+        if (j < i)
+            continue;
+        out->n_tracks++;
+        for (j = i; j < n; j++) {
+            if (strcmp(u[j].track, u[i].track) != 0)
+                continue;
+            if (near[j] < 0) {
+                match[j] = -1;
                 continue;
             }
-        }
-        out->n_tracks++;
-        count = gs_calloc(t->n_obj + 1, sizeof(size_t));
-        for (j = i; j < n; j++)
-            if (strcmp(u[j].track, u[i].track) == 0 && near[j] >= 0)
-                count[near[j]]++;
-        for (j = 0; j < t->n_obj; j++) {
-            if (count[j] > bc) {
-                bc = count[j];
-                best = (int)j;
+            seen_any = true;
+            if (cur < 0) {
+                cur = near[j];
+                run = 0;
+            } else if (near[j] != cur) {
+                if (++run >= 3) {
+                    cur = near[j];
+                    run = 0;
+                    out->n_swaps++;
+                }
+            } else {
+                run = 0;
             }
+            match[j] = cur;
         }
-        match[i] = best;
-        if (best < 0)
+        if (!seen_any)
             out->n_false_tracks++;
-        gs_free(count);
     }
     for (i = 0; i < t->n_obj; i++)
         if (t->obj[i].kind == GS_OBJ_WARHEAD)
@@ -318,8 +332,8 @@ void gs_eval_print(const struct gs_eval *e, FILE *out)
     size_t i, k;
     int p;
 
-    fprintf(out, "output tracks: %d (%d matched to no object)\n",
-            e->n_tracks, e->n_false_tracks);
+    fprintf(out, "output tracks: %d (%d matched to no object), %d swaps\n",
+            e->n_tracks, e->n_false_tracks, e->n_swaps);
     for (i = 0; i < e->n; i++) {
         const struct gs_eval_object *o = &e->o[i];
 

@@ -1,9 +1,10 @@
 /*
  * eval.h - scoring a tracker's output against the truth.
  *
- * Each output track is matched to the true object it follows most often
- * (the nearest object at each update, within 50 km); each warhead's
- * updates are then scored against it:
+ * Each update is matched to the true object it follows: the one with the
+ * smallest NEES among those within 50 km, a track switching objects only
+ * after three updates in a row nearer another (counted as a swap). Each
+ * warhead's updates are then scored against it:
  *
  *   - the position error and the NEES of position and velocity,
  *     e^T P^-1 e with the update's own 6 x 6 covariance, per update,
@@ -65,6 +66,7 @@ struct gs_eval {
     struct gs_eval_object *o; /* the warheads */
     size_t n;
     int n_tracks, n_false_tracks; /* output tracks; matched to nothing */
+    int n_swaps;                  /* tracks switching objects */
 };
 
 /*

@@ -117,8 +117,11 @@ static void scan(const struct gs_scenario *sc, struct gs_truth *t,
             sp.p.rr = m[3] / members + s->sigma_rr * gs_rng_normal(rng);
         }
         sp.object = members == 1 ? obj[i] : -2;
-        if (members == 1)
-            gs_truth_add_detection(t, tt, si, obj[i]);
+        /* A merged plot informs about each object in it (to within half
+         * the resolution, which the bound ignores): record it for each. */
+        for (j = i; j < nv; j++)
+            if (cluster[j] == i)
+                gs_truth_add_detection(t, tt, si, obj[j]);
         sp.arrival = when;
         push(ps, &sp);
     }

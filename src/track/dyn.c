@@ -388,11 +388,18 @@ static double refine(const struct gs_dyn *m, double t, const double *x,
     return c;
 }
 
+/* The sign of the geocentric radial velocity: a cheap stand-in for the
+ * height rate, refined with the exact one where it matters. */
+static double radial_rate(const double *x)
+{
+    return x[0] * x[3] + x[1] * x[4] + x[2] * x[5];
+}
+
 int gs_dyn_fly(const struct gs_dyn *m, const double *x0, int n, double t_max,
                double h_ground, struct gs_flight *out)
 {
     double x[GS_MAT_MAX], xn[GS_MAT_MAX], y[GS_MAT_MAX];
-    double t = 0, h0, hd0;
+    double t = 0, h0, hd0, ch0, rr0;
 
     memset(out, 0, sizeof(*out));
     memcpy(x, x0, sizeof(double) * (size_t)n);
@@ -402,8 +409,11 @@ int gs_dyn_fly(const struct gs_dyn *m, const double *x0, int n, double t_max,
         memcpy(out->x_impact, x, sizeof(double) * (size_t)n);
         return 0;
     }
+    ch0 = gs_dyn_height(x);
+    rr0 = radial_rate(x);
     while (t < t_max) {
-        double hs = gs_dyn_max_step(m, x, n), h1, hd1;
+        double hs = gs_dyn_max_step(m, x, n), h1, hd1, ch1, rr1;
+        bool exact;
 
         if (hs > t_max - t)
             hs = t_max - t;
@@ -411,20 +421,39 @@ int gs_dyn_fly(const struct gs_dyn *m, const double *x0, int n, double t_max,
         rk4_step(m, t, xn, n, hs, NULL);
         if (!state_ok(xn, n))
             return GS_ERR_INVALID;
-        height_rate(xn, &h1, &hd1);
+        /* The exact height only near the ground or near the top: the
+         * cheap one is within a kilometre of it (and within a metre near
+         * the surface). */
+        ch1 = gs_dyn_height(xn);
+        rr1 = radial_rate(xn);
+        exact = ch1 < h_ground + 2000 || ch0 < h_ground + 2000 ||
+                (rr0 > 0) != (rr1 > 0) || (hd0 > 0 && rr1 <= 0);
+        if (exact) {
+            height_rate(xn, &h1, &hd1);
+        } else {
+            h1 = ch1;
+            hd1 = rr1 > 0 ? 1 : -1;
+        }
         if (hd0 > 0 && hd1 <= 0) {
-            double tau = refine(m, t, x, n, hs, hd0, hd1, 1, 0, y);
-            double ha, hda;
+            double tau, ha, hda;
 
+            if (!exact)
+                height_rate(xn, &h1, &hd1);
+            tau = refine(m, t, x, n, hs, hd0, hd1, 1, 0, y);
             height_rate(y, &ha, &hda);
             out->apogee = true;
             out->t_apogee = t + tau;
             out->h_apogee = ha;
         }
         if (h1 <= h_ground) {
-            double tau = refine(m, t, x, n, hs, h0 - h_ground, h1 - h_ground,
-                                0, h_ground, y);
+            double tau;
 
+            if (!exact)
+                height_rate(xn, &h1, &hd1);
+            if (!(h0 > h_ground))
+                height_rate(x, &h0, &hd0);
+            tau = refine(m, t, x, n, hs, h0 - h_ground, h1 - h_ground, 0,
+                         h_ground, y);
             out->impact = true;
             out->t_impact = t + tau;
             memcpy(out->x_impact, y, sizeof(double) * (size_t)n);
@@ -433,6 +462,8 @@ int gs_dyn_fly(const struct gs_dyn *m, const double *x0, int n, double t_max,
         memcpy(x, xn, sizeof(double) * (size_t)n);
         h0 = h1;
         hd0 = hd1;
+        ch0 = ch1;
+        rr0 = rr1;
         t += hs;
     }
     return 0;

@@ -22,6 +22,7 @@ void gs_est_config_default(struct gs_est_config *c)
     memset(c, 0, sizeof(*c));
     c->filter = GS_FILTER_AUTO;
     c->q_jerk = 4.0;
+    c->q_jerk_jump = 4000.0;
     c->q_acc = 1e-6;
     c->q_kappa = 1e-14;
     c->kappa0 = 2e-4;
@@ -30,8 +31,12 @@ void gs_est_config_default(struct gs_est_config *c)
     c->sigma_a0 = 40;
     c->mu_boost0 = 0.5;
     c->lambda_bf = 1.0 / 30.0;
-    c->lambda_fb = 1.0 / 300.0;
-    c->collapse_prob = 0.995;
+    c->lambda_fb = 1e-4;
+    c->lambda_bj = 1.0 / 20.0;
+    c->lambda_fj = 1e-3;
+    c->lambda_jb = 1.0;
+    c->lambda_jf = 0.2;
+    c->collapse_prob = 0.99;
     c->collapse_time = 10.0;
 }
 
@@ -100,9 +105,11 @@ void gs_est_init(struct gs_est *e, const struct gs_est_config *c,
     k->x[GS_X_KAPPA] = c->kappa0;
     k->P[GS_X_KAPPA * n + GS_X_KAPPA] = c->sigma_kappa0 * c->sigma_kappa0;
     e->kf[1] = e->kf[0];
+    e->kf[2] = e->kf[0];
     e->imm = true;
     e->mu[0] = c->mu_boost0;
     e->mu[1] = 1.0 - c->mu_boost0;
+    e->mu[2] = 0;
     e->t = p->time;
     /* The first plot's own update: position and, if present, range rate. */
     {
@@ -170,12 +177,13 @@ static int predict_mode(struct gs_kf *k, int j, bool ukf,
     gs_est_models(&mb, &mf);
     if (dt == 0)
         return 0;
-    if (j == 0) {
+    if (j != 1) {
         memcpy(x, k->x, sizeof(x));
         rc = gs_dyn_propagate(&mb, x, n, dt, Phi);
         if (rc < 0)
             return rc;
-        gs_dyn_process_noise(n, dt, c->q_acc, 0, c->q_jerk, Q);
+        gs_dyn_process_noise(n, dt, c->q_acc, 0,
+                             j == 0 ? c->q_jerk : c->q_jerk_jump, Q);
         gs_kf_predict(k, x, Phi, Q);
         return 0;
     }
@@ -250,6 +258,18 @@ static int measure(const struct gs_kf *k, const struct gs_plot *p,
     return 0;
 }
 
+/*
+ * Drag cannot push: kappa is kept non-negative (a truncation of the
+ * estimate; its variance stays). Without it the ballistic mode of the IMM
+ * explains the thrust of a burning motor as negative drag, and after
+ * burnout keeps a kappa that no longer fits.
+ */
+static void clamp_kappa(struct gs_kf *k)
+{
+    if (k->n >= GS_N_BALLISTIC && k->x[GS_X_KAPPA] < 0)
+        k->x[GS_X_KAPPA] = 0;
+}
+
 static int update_mode(struct gs_kf *k, bool ukf, const struct gs_plot *p,
                        const struct gs_sensor *s, bool dry,
                        struct gs_innov *inn)
@@ -269,55 +289,74 @@ static int update_mode(struct gs_kf *k, bool ukf, const struct gs_plot *p,
             rc = gs_ukf_update(&tmp, &z, ukf_hx, &u, inn);
         } else {
             rc = gs_ukf_update(k, &z, ukf_hx, &u, inn);
+            clamp_kappa(k);
         }
         if (rc == 0)
             return 0;
     }
     if (dry)
         return gs_ekf_innovation(k, &z, hx, H, inn);
-    return gs_ekf_update(k, &z, hx, H, inn);
+    rc = gs_ekf_update(k, &z, hx, H, inn);
+    clamp_kappa(k);
+    return rc;
 }
 
-/* Transition probabilities over dt: pi[i][j] = P(mode j now | i before). */
+/* Transition probabilities over dt: pi[i][j] = P(mode j now | i before),
+ * from the rates of the configuration (exact for two states only; for dt
+ * of a few seconds the first-order terms dominate). */
 static void transition(const struct gs_est_config *c, double dt,
-                       double pi[2][2])
+                       double pi[GS_EST_MODES][GS_EST_MODES])
 {
-    double pbf = 1.0 - exp(-c->lambda_bf * dt);
-    double pfb = 1.0 - exp(-c->lambda_fb * dt);
+    double rate[GS_EST_MODES][GS_EST_MODES] = {
+        {0, c->lambda_bf, c->lambda_bj},
+        {c->lambda_fb, 0, c->lambda_fj},
+        {c->lambda_jb, c->lambda_jf, 0}};
+    int i, j;
 
-    pi[0][0] = 1.0 - pbf;
-    pi[0][1] = pbf;
-    pi[1][0] = pfb;
-    pi[1][1] = 1.0 - pfb;
+    for (i = 0; i < GS_EST_MODES; i++) {
+        double out = 0;
+
+        for (j = 0; j < GS_EST_MODES; j++)
+            out += rate[i][j];
+        for (j = 0; j < GS_EST_MODES; j++) {
+            double leave = out > 0 ? 1.0 - exp(-out * dt) : 0;
+
+            pi[i][j] = i == j ? 1.0 - leave
+                              : (out > 0 ? leave * rate[i][j] / out : 0);
+        }
+    }
 }
 
 /* IMM mixing into e (in place); cbar receives the predicted mode
  * probabilities. */
 static void mix(struct gs_est *e, const struct gs_est_config *c, double dt,
-                double cbar[2])
+                double cbar[GS_EST_MODES])
 {
-    double pi[2][2], w[2][2];
-    struct gs_kf out[2];
+    double pi[GS_EST_MODES][GS_EST_MODES], w[GS_EST_MODES][GS_EST_MODES];
+    struct gs_kf out[GS_EST_MODES];
     int i, j, a, b, n = GS_N_BOOST;
 
     transition(c, dt, pi);
-    for (j = 0; j < 2; j++) {
+    for (j = 0; j < GS_EST_MODES; j++) {
         cbar[j] = 0;
-        for (i = 0; i < 2; i++)
+        for (i = 0; i < GS_EST_MODES; i++)
             cbar[j] += pi[i][j] * e->mu[i];
-        for (i = 0; i < 2; i++)
-            w[i][j] = cbar[j] > 0 ? pi[i][j] * e->mu[i] / cbar[j] : 0.5;
+        for (i = 0; i < GS_EST_MODES; i++)
+            w[i][j] = cbar[j] > 0 ? pi[i][j] * e->mu[i] / cbar[j]
+                                  : (i == j ? 1.0 : 0.0);
     }
-    for (j = 0; j < 2; j++) {
+    for (j = 0; j < GS_EST_MODES; j++) {
         out[j].n = n;
         memset(out[j].x, 0, sizeof(out[j].x));
         memset(out[j].P, 0, sizeof(out[j].P));
-        for (i = 0; i < 2; i++)
+        for (i = 0; i < GS_EST_MODES; i++)
             for (a = 0; a < n; a++)
                 out[j].x[a] += w[i][j] * e->kf[i].x[a];
-        for (i = 0; i < 2; i++) {
+        for (i = 0; i < GS_EST_MODES; i++) {
             double d[GS_MAT_MAX];
 
+            if (w[i][j] == 0)
+                continue;
             for (a = 0; a < n; a++)
                 d[a] = e->kf[i].x[a] - out[j].x[a];
             for (a = 0; a < n; a++)
@@ -327,15 +366,15 @@ static void mix(struct gs_est *e, const struct gs_est_config *c, double dt,
         }
         gs_mat_symmetrize(out[j].P, n);
     }
-    e->kf[0] = out[0];
-    e->kf[1] = out[1];
+    for (j = 0; j < GS_EST_MODES; j++)
+        e->kf[j] = out[j];
 }
 
 int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
                    gs_time_t t)
 {
     struct gs_est tmp = *e;
-    double dt = (double)(t - e->t) * US, cbar[2];
+    double dt = (double)(t - e->t) * US, cbar[GS_EST_MODES];
     int j, rc = 0;
 
     if (dt < 0)
@@ -346,10 +385,10 @@ int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
         rc = predict_mode(&tmp.kf[1], 1, use_ukf(&tmp, c), c, dt);
     } else {
         mix(&tmp, c, dt, cbar);
-        for (j = 0; j < 2 && rc == 0; j++)
+        for (j = 0; j < GS_EST_MODES && rc == 0; j++)
             rc = predict_mode(&tmp.kf[j], j, false, c, dt);
-        tmp.mu[0] = cbar[0];
-        tmp.mu[1] = cbar[1];
+        for (j = 0; j < GS_EST_MODES; j++)
+            tmp.mu[j] = cbar[j];
     }
     if (rc < 0)
         return rc;
@@ -365,8 +404,8 @@ static int correct(struct gs_est *e, const struct gs_est_config *c,
                    const struct gs_plot *p, const struct gs_sensor *s,
                    bool dry, double *d2, double *loglik)
 {
-    struct gs_innov inn[2];
-    double lik[2], total = 0, lmax = -INFINITY, dt;
+    struct gs_innov inn[GS_EST_MODES];
+    double lik[GS_EST_MODES], total = 0, lmax = -INFINITY, dt;
     int j, rc;
 
     *d2 = INFINITY;
@@ -385,7 +424,7 @@ static int correct(struct gs_est *e, const struct gs_est_config *c,
         }
         return 0;
     }
-    for (j = 0; j < 2; j++) {
+    for (j = 0; j < GS_EST_MODES; j++) {
         rc = update_mode(&e->kf[j], false, p, s, dry, &inn[j]);
         if (rc < 0)
             return rc;
@@ -395,17 +434,17 @@ static int correct(struct gs_est *e, const struct gs_est_config *c,
             lmax = inn[j].loglik;
     }
     /* Mode probabilities, scaled by the largest likelihood. */
-    for (j = 0; j < 2; j++) {
+    for (j = 0; j < GS_EST_MODES; j++) {
         lik[j] = e->mu[j] * exp(inn[j].loglik - lmax);
         total += lik[j];
     }
     *loglik = lmax + log(total);
     if (dry)
         return 0;
-    for (j = 0; j < 2; j++)
-        e->mu[j] = total > 0 ? lik[j] / total : 0.5;
-    /* Keep either mode reachable: probabilities never reach exactly 0. */
-    for (j = 0; j < 2; j++)
+    for (j = 0; j < GS_EST_MODES; j++)
+        e->mu[j] = total > 0 ? lik[j] / total : 1.0 / GS_EST_MODES;
+    /* Keep every mode reachable: probabilities never reach exactly 0. */
+    for (j = 0; j < GS_EST_MODES; j++)
         if (e->mu[j] < 1e-9)
             e->mu[j] = 1e-9;
     dt = e->dt_pending;
@@ -427,7 +466,7 @@ static int correct(struct gs_est *e, const struct gs_est_config *c,
         }
         e->kf[1] = k7;
         e->imm = false;
-        e->mu[0] = 0;
+        e->mu[0] = e->mu[2] = 0;
         e->mu[1] = 1;
     }
     return 0;
@@ -492,10 +531,10 @@ void gs_est_combined(const struct gs_est *e, double x[7], double P[49])
     }
     memset(x, 0, sizeof(double) * 7);
     memset(P, 0, sizeof(double) * 49);
-    for (i = 0; i < 2; i++)
+    for (i = 0; i < GS_EST_MODES; i++)
         for (a = 0; a < 7; a++)
             x[a] += e->mu[i] * e->kf[i].x[a];
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < GS_EST_MODES; i++) {
         double d[7];
 
         for (a = 0; a < 7; a++)
@@ -512,20 +551,25 @@ void gs_est_thrust(const struct gs_est *e, double a[3])
 {
     int i;
 
+    double w = e->mu[0] + e->mu[2];
+
     for (i = 0; i < 3; i++)
-        a[i] = e->imm ? e->kf[0].x[GS_X_ACC + i] : 0;
+        a[i] = e->imm && w > 0 ? (e->mu[0] * e->kf[0].x[GS_X_ACC + i] +
+                                  e->mu[2] * e->kf[2].x[GS_X_ACC + i]) /
+                                     w
+                               : 0;
 }
 
 double gs_est_boost_probability(const struct gs_est *e)
 {
-    return e->imm ? e->mu[0] : 0;
+    return e->imm ? e->mu[0] + e->mu[2] : 0;
 }
 
 enum gs_phase gs_est_phase(const struct gs_est *e)
 {
     double x[7], P[49];
 
-    if (e->imm && e->mu[0] > 0.5)
+    if (gs_est_boost_probability(e) > 0.5)
         return GS_PHASE_BOOST;
     gs_est_combined(e, x, P);
     return in_reentry(x) ? GS_PHASE_REENTRY : GS_PHASE_MIDCOURSE;

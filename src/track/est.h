@@ -2,16 +2,17 @@
  * est.h - the estimator of one object's state, from its plots.
  *
  * A missile may be first seen while its motor still burns, so an estimate
- * starts as an interacting multiple model (IMM, Blom and Bar-Shalom) of two
- * modes over the same 10-component state (r, v, kappa, a):
+ * starts as an interacting multiple model (IMM, Blom and Bar-Shalom) of
+ * three modes over the same 10-component state (r, v, kappa, a):
  *
  *   boost:     gravity + thrust a, a driven by white jerk (Wiener-process
  *              acceleration), no separate drag (a absorbs it);
- *   ballistic: gravity + drag(kappa), a held at zero.
+ *   ballistic: gravity + drag(kappa), a held at zero;
+ *   staging:   the boost model with a thousand times the jerk noise, for
+ *              the steps of thrust at staging and ignition.
  *
- * Burnout is a switch boost -> ballistic with rate lambda_bf; staging can
- * look like a short coast, hence a smaller rate back. Both modes use the
- * EKF (Joseph form). Once the ballistic mode has held probability
+ * Burnout is a switch boost -> ballistic (rate lambda_bf); staging a short
+ * visit to the staging mode. All modes use the EKF (Joseph form). Once the ballistic mode has held probability
  * >= collapse_prob for collapse_time seconds, the estimate collapses to one
  * ballistic filter of 7 components (r, v, kappa) - there is no way back to
  * boost - which is an EKF in vacuum and, with GS_FILTER_AUTO, a UKF below
@@ -43,13 +44,15 @@ enum gs_phase { GS_PHASE_BOOST, GS_PHASE_MIDCOURSE, GS_PHASE_REENTRY };
 struct gs_est_config {
     enum gs_filter_kind filter;
     double q_jerk;      /* boost: thrust-acceleration noise, m^2/s^5 */
+    double q_jerk_jump; /* staging mode's, m^2/s^5 */
     double q_acc;       /* ballistic: white acceleration noise, m^2/s^3 */
     double q_kappa;     /* ballistic: kappa random walk, (m^2/kg)^2/s */
     double kappa0, sigma_kappa0; /* prior of kappa, m^2/kg */
     double sigma_v0;    /* prior velocity sd per axis, m/s */
     double sigma_a0;    /* prior thrust acceleration sd per axis, m/s^2 */
     double mu_boost0;   /* prior probability of boost */
-    double lambda_bf, lambda_fb; /* mode switch rates, 1/s */
+    /* Mode switch rates, 1/s: boost, ballistic (free), staging (jump). */
+    double lambda_bf, lambda_fb, lambda_bj, lambda_fj, lambda_jb, lambda_jf;
     double collapse_prob, collapse_time;
 };
 
@@ -58,11 +61,14 @@ void gs_est_config_default(struct gs_est_config *c);
 /* The force models the estimator uses for the boost and ballistic modes. */
 void gs_est_models(struct gs_dyn *boost, struct gs_dyn *ballistic);
 
+#define GS_EST_MODES 3
+
 struct gs_est {
     gs_time_t t;        /* time of the estimate */
-    bool imm;           /* true: two modes; false: collapsed */
-    struct gs_kf kf[2]; /* [0] boost (n 10), [1] ballistic (n 10, or 7) */
-    double mu[2];
+    bool imm;           /* true: three modes; false: collapsed */
+    /* [0] boost, [1] ballistic (n 10, or 7 once collapsed), [2] staging */
+    struct gs_kf kf[GS_EST_MODES];
+    double mu[GS_EST_MODES];
     double ballistic_since; /* seconds mu[1] has held >= collapse_prob */
     double dt_pending;      /* predicted since the last update, s */
     int updates;
@@ -123,7 +129,8 @@ void gs_est_combined(const struct gs_est *e, double x[7], double P[49]);
 /* The thrust acceleration of the boost mode (zero once collapsed). */
 void gs_est_thrust(const struct gs_est *e, double a[3]);
 
-/* Probability that the motor still burns (0 once collapsed). */
+/* Probability that the motor still burns (boost or staging mode; 0 once
+ * collapsed). */
 double gs_est_boost_probability(const struct gs_est *e);
 
 /* The flight phase the estimate is in. */

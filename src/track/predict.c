@@ -286,8 +286,8 @@ static int smooth_boost(const struct gs_plot *p, size_t n,
     /* A pure boost filter: the IMM with the ballistic mode made
      * unreachable and never collapsing. */
     cb.mu_boost0 = 1.0 - 1e-9;
-    cb.lambda_bf = 0;
-    cb.lambda_fb = 0;
+    cb.lambda_bf = cb.lambda_fb = cb.lambda_bj = 0;
+    cb.lambda_fj = cb.lambda_jb = cb.lambda_jf = 0;
     cb.collapse_time = 1e9;
     gs_est_init(&e, &cb, &p[0], &s[p[0].sensor], NULL, 0);
     memcpy(xf, e.kf[0].x, sizeof(double) * N);
@@ -308,8 +308,7 @@ static int smooth_boost(const struct gs_plot *p, size_t n,
         gs_kf_predict(&kf, x, F + k * NN, Q);
         memcpy(xp + k * N, kf.x, sizeof(double) * N);
         memcpy(Pp + k * NN, kf.P, sizeof(double) * NN);
-        e.kf[0] = kf;
-        e.kf[1] = kf;
+        e.kf[0] = e.kf[1] = e.kf[2] = kf;
         e.t = p[k].time;
         /* The update at zero elapsed time: just the measurement. */
         if (gs_est_update(&e, &cb, &p[k], &s[p[k].sensor]) < 0) {

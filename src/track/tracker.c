@@ -17,6 +17,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/time.h"
 #include "track/assign.h"
 #include "track/dyn.h"
 #include "track/geo.h"
@@ -27,10 +28,12 @@
 #define EARLY_MAX 512
 #define MAX_FUSED_PARTNERS 8
 #define PARTNER_GATE 30.0   /* chi-square, 6 degrees of freedom: 0.99996 */
-#define PARTNER_DETACH 200.0
-#define SPAWN_DISTANCE 20e3 /* m */
-#define SPAWN_SIGMA_V 150.0 /* m/s */
+#define PARTNER_DETACH 50.0  /* chi-square, 6 dof: 1 - 2e-9 */
+#define SPAWN_DISTANCE 20e3 /* m: a plot this near a track may split off */
+#define SPLIT_SIGMA_V 10.0  /* m/s: separation speeds are a few m/s */
+#define SPLIT_SIGMA_R 30.0  /* m */
 #define NO_BOOST 0.05       /* boost probability under which we predict */
+#define IMPACT_CONFIDENT 50e3 /* m: semi-major axis of a settled ellipse */
 
 struct hist {
     struct gs_plot plot;
@@ -106,7 +109,7 @@ void gs_tracker_config_default(struct gs_tracker_config *c)
     c->gate = 25;
     c->confirm_hits = 3;
     c->tentative_misses = 2;
-    c->coast_max = 600;
+    c->coast_max = 7200;
     c->boost_coast_max = 30;
     c->partner_max_age = 10;
     c->history = 256;
@@ -498,7 +501,7 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
 {
     struct fused *f = &t->fu[fi];
     struct gs_track_update u;
-    double x7[7], P7[49], xf[6], Pf[36], kap_sigma = 0;
+    double x7[7], P7[49], xf[6], Pf[36], xa[6], Pa[36], kap_sigma = 0;
     bool have = false, boosting = false, kappa_known = false;
     struct track *k = f->local >= 0 ? &t->tr[f->local] : NULL;
     int i, used_partners = 0;
@@ -519,6 +522,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         local_state(t, k, tm, x7, P7);
         block6(P7, Pf);
         memcpy(xf, x7, sizeof(xf));
+        memcpy(xa, xf, sizeof(xa));
+        memcpy(Pa, Pf, sizeof(Pa));
         have = true;
         phase = gs_est_phase(&e);
         boosting = e.imm && gs_est_boost_probability(&e) >= NO_BOOST;
@@ -526,6 +531,9 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         kap_sigma = sqrt(P7[48] > 0 ? P7[48] : 0);
         add_source(&u, t->c.nation);
     }
+    /* Each fresh partner estimate, predicted to tm, is checked against the
+     * first estimate (ours if we track it): one that no longer matches
+     * (its track has moved to another object) leaves this output track. */
     for (i = 0; i < f->n_partners; i++) {
         struct partner *p = &t->pa[f->partners[i]];
         double xp[6], Pp[36], xo[6], Po[36];
@@ -536,8 +544,7 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         if (partner_state(t, p, tm, xp, Pp) < 0)
             continue;
         if (have) {
-            if (k != NULL && used_partners == 0 &&
-                mahal6(xf, Pf, xp, Pp) > PARTNER_DETACH) {
+            if (mahal6(xa, Pa, xp, Pp) > PARTNER_DETACH) {
                 detach_partner(t, fi, i);
                 i--;
                 continue;
@@ -549,9 +556,14 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         } else {
             memcpy(xf, xp, sizeof(xf));
             memcpy(Pf, Pp, sizeof(Pf));
+            memcpy(xa, xp, sizeof(xa));
+            memcpy(Pa, Pp, sizeof(Pa));
             have = true;
             phase = p->u.phase;
-            boosting = p->u.phase == GS_PHASE_BOOST;
+        }
+        if (p->u.phase == GS_PHASE_BOOST) {
+            boosting = true;
+            phase = GS_PHASE_BOOST;
         }
         if (!kappa_known && p->u.has_kappa) {
             x7[6] = p->u.kappa;
@@ -589,9 +601,12 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
     } else {
         double interval = 1.0;
 
-        if (f->has_impact) {
-            interval = (double)(f->impact.impact.time - tm) * US / 300.0;
-            interval = interval < 1 ? 1 : interval > 10 ? 10 : interval;
+        /* Every second while the ellipse is still wide; then every
+         * hundredth of the time to go, between 1 and 20 s. */
+        if (f->has_impact &&
+            f->impact.impact.ellipse.semi_major < IMPACT_CONFIDENT) {
+            interval = (double)(f->impact.impact.time - tm) * US / 100.0;
+            interval = interval < 1 ? 1 : interval > 20 ? 20 : interval;
         }
         if (!f->has_impact ||
             (double)(tm - f->impact_at) * US >= interval - 1e-9) {
@@ -610,9 +625,13 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
                         Pi[a * 7 + b] = Pf[a * 6 + b];
                 Pi[48] = kap_sigma * kap_sigma;
             }
+            int64_t t0 = gs_mono_ns();
+
             rc = t->c.impact_linear
                      ? gs_predict_impact_linear(xi, Pi, tm, 3 * 3600.0, &ip)
                      : gs_predict_impact(xi, Pi, tm, 3 * 3600.0, &ip);
+            t->st.prediction_seconds += (double)(gs_mono_ns() - t0) * 1e-9;
+            t->st.predictions++;
             if (rc == 0) {
                 f->impact = ip;
                 f->has_impact = true;
@@ -635,12 +654,15 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
     /* Launch: ours, or the partner's with the smaller ellipse. */
     if (k != NULL && !k->launch_done && k->left_boost) {
         double xl[7], Pl[49];
+        int64_t t0 = gs_mono_ns();
 
         gs_est_combined(&k->est, xl, Pl);
         if (gs_predict_launch(k->early, (size_t)k->n_early, t->s, k->burnout,
                               &t->c.est, xl, Pl, k->est.t, &k->launch,
                               &k->launch_method) < 0)
             k->launch.valid = false;
+        t->st.prediction_seconds += (double)(gs_mono_ns() - t0) * 1e-9;
+        t->st.predictions++;
         k->launch_done = true;
     }
     if (k != NULL && k->launch.valid)
@@ -759,14 +781,22 @@ static void lose_track(struct gs_tracker *t, int ki)
 
 /* ---------------------------------------------------------------- scans */
 
-static void find_spawn_parent(struct gs_tracker *t, const struct gs_plot *p,
-                              const struct gs_est *pred, const bool *valid,
-                              double v0[3], bool *found)
+/*
+ * A plot that no track took, near a confirmed track: an object separating
+ * from it (a booster, a warhead, debris). The new track starts as a copy of
+ * that track's estimate, widened by what separation may change (SPLIT_SIGMA_V
+ * in velocity, SPLIT_SIGMA_R in position), then takes the plot: everything
+ * the parent knew about the common flight carries over. Returns the new
+ * track, or NULL when no confirmed track is near (or the table is full).
+ */
+static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
+                                 const struct gs_est *pred, const bool *valid)
 {
     double r[3], best = SPAWN_DISTANCE;
-    int i, j;
+    int i, j, bi = -1;
+    struct track *k = NULL;
+    struct gs_est e;
 
-    *found = false;
     gs_radar_position(&t->s[p->sensor].site, p->range, p->az, p->el, r);
     for (i = 0; i < t->c.max_tracks; i++) {
         double x7[7], P7[49], d = 0;
@@ -779,10 +809,59 @@ static void find_spawn_parent(struct gs_tracker *t, const struct gs_plot *p,
         d = sqrt(d);
         if (d < best) {
             best = d;
-            memcpy(v0, x7 + 3, 3 * sizeof(double));
-            *found = true;
+            bi = i;
         }
     }
+    if (bi < 0)
+        return NULL;
+    e = pred[bi];
+    for (i = 0; i < GS_EST_MODES; i++) {
+        struct gs_kf *f = &e.kf[i];
+
+        if (!e.imm && i != 1)
+            continue;
+        for (j = 0; j < 3; j++) {
+            f->P[j * f->n + j] += SPLIT_SIGMA_R * SPLIT_SIGMA_R;
+            f->P[(3 + j) * f->n + 3 + j] += SPLIT_SIGMA_V * SPLIT_SIGMA_V;
+        }
+    }
+    if (gs_est_correct(&e, &t->c.est, p, &t->s[p->sensor]) < 0)
+        return NULL;
+    for (i = 0; i < t->c.max_tracks; i++) {
+        if (!t->tr[i].used) {
+            k = &t->tr[i];
+            break;
+        }
+    }
+    if (k == NULL)
+        return NULL;
+    {
+        struct track *parent = &t->tr[bi];
+
+        memset(k, 0, sizeof(*k));
+        k->used = true;
+        k->serial = t->next_serial++;
+        k->h = gs_calloc((size_t)t->c.history, sizeof(*k->h));
+        k->early = gs_calloc(EARLY_MAX, sizeof(*k->early));
+        k->fused = -1;
+        k->est = e;
+        hist_push(t, k, p, &k->est);
+        /* The same missile up to here: its boost is ours too. */
+        memcpy(k->early, parent->early,
+               sizeof(*k->early) * (size_t)parent->n_early);
+        k->n_early = parent->n_early;
+        k->burnout = parent->burnout;
+        k->left_boost = parent->left_boost;
+        k->launch_done = parent->launch_done;
+        k->launch = parent->launch;
+        k->launch_method = parent->launch_method;
+        k->hits = 1;
+        k->first_time = k->last_hit = p->time;
+        k->updated = true;
+        t->st.tracks_started++;
+        t->st.plots_in_tracks++;
+    }
+    return k;
 }
 
 /* Assigns plots (those with !taken) to the tracks with confirmed == conf. */
@@ -965,15 +1044,11 @@ static void process_scan(struct gs_tracker *t)
     associate(t, plots, n, taken, pred, valid, true);
     associate(t, plots, n, taken, pred, valid, false);
     for (j = 0; j < n; j++) {
-        double v0[3];
-        bool found;
-
         if (taken[j])
             continue;
-        find_spawn_parent(t, &plots[j], pred, valid, v0, &found);
-        if (new_track(t, &plots[j], found ? v0 : NULL,
-                      found ? SPAWN_SIGMA_V : 0) == NULL)
+        if (split_track(t, &plots[j], pred, valid) != NULL)
             continue;
+        new_track(t, &plots[j], NULL, 0);
     }
     /* Misses: a track this radar should have seen, in a scan not older
      * than the track. */

@@ -35,7 +35,8 @@
  *
  * Tracks end ("lost") when their predicted impact has passed, when they
  * have had no plot for coast_max seconds (boost_coast_max while the motor
- * may still burn), or when they duplicate an older track.
+ * may still burn: a ballistic track coasts through gaps in coverage, which
+ * a lofted ICBM makes long), or when they duplicate an older track.
  *
  * Partner updates. The latest update of each partner track is kept; it is
  * matched (6-dimensional gate) to one of our tracks or to other partner
@@ -46,8 +47,9 @@
  * Output. Every output track has an id "<nation>-T<n>". A track is
  * reported when confirmed, then at most every output_interval seconds of
  * plot time and whenever its phase changes, and a last time as "lost".
- * Impact predictions are refreshed every time_to_impact / 300 seconds
- * (between 1 and 10 s); the launch point is estimated once, when the track
+ * Impact predictions are refreshed every second while their ellipse is
+ * wider than 50 km, then every time_to_impact / 100 seconds (between 1 and
+ * 20 s); the launch point is estimated once, when the track
  * leaves boost. Updates wait in a queue of max_pending for gs_tracker_poll;
  * past that the oldest are dropped (and counted).
  *
@@ -83,7 +85,7 @@ struct gs_tracker_config {
 };
 
 /* The defaults: 1 s output, 1 h future, 60 s lateness, gate 25, 3 hits to
- * confirm, 2 misses to drop a tentative track, coast 600 s (30 s in boost),
+ * confirm, 2 misses to drop a tentative track, coast 2 h (30 s in boost),
  * partners fused while 10 s fresh, history 256, 48 tracks, 128 partner
  * tracks, 8192 pending updates. nation "USA" (set it). */
 void gs_tracker_config_default(struct gs_tracker_config *c);
@@ -94,6 +96,8 @@ struct gs_tracker_stats {
     size_t tracks_started, tracks_confirmed, tracks_lost;
     size_t partner_accepted, partner_rejected;
     size_t updates_out, updates_dropped;
+    size_t predictions;        /* impact and launch predictions made */
+    double prediction_seconds; /* wall-clock time spent in them */
 };
 
 struct gs_tracker;
