@@ -23,6 +23,8 @@ struct jac {
     double ar[9];  /* d acc / d r */
     double av[9];  /* d acc / d v */
     double ak[3];  /* d acc / d kappa */
+    double aa[9];  /* d (da/dt) / d a, for thrust growth */
+    bool growth;
 };
 
 void gs_dyn_default(struct gs_dyn *m)
@@ -159,6 +161,37 @@ static void accel(const struct gs_dyn *m, const double *x, int n,
     if (n == GS_N_BOOST)
         for (i = 0; i < 3; i++)
             acc[i] += x[GS_X_ACC + i];
+    if (J != NULL) {
+        J->growth = n == GS_N_BOOST && m->thrust_growth > 0;
+        if (J->growth) {
+            const double *a = x + GS_X_ACC;
+            double am = sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+
+            for (i = 0; i < 3; i++)
+                for (j = 0; j < 3; j++)
+                    J->aa[i * 3 + j] =
+                        am > 0 ? m->thrust_growth *
+                                     ((i == j ? am : 0.0) + a[i] * a[j] / am)
+                               : 0.0;
+        }
+    }
+}
+
+/* The thrust's rate of change under the growth law (zeros without it). */
+static void thrust_rate(const struct gs_dyn *m, const double *x, int n,
+                        double *da)
+{
+    int i;
+
+    for (i = 0; i < 3; i++)
+        da[i] = 0;
+    if (n == GS_N_BOOST && m->thrust_growth > 0) {
+        const double *a = x + GS_X_ACC;
+        double am = sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+
+        for (i = 0; i < 3; i++)
+            da[i] = m->thrust_growth * am * a[i];
+    }
 }
 
 void gs_dyn_accel(const struct gs_dyn *m, const double *x, int n,
@@ -181,6 +214,9 @@ void gs_dyn_accel(const struct gs_dyn *m, const double *x, int n,
             A[(3 + i) * n + GS_X_KAPPA] = J.ak[i];
         if (n == GS_N_BOOST)
             A[(3 + i) * n + GS_X_ACC + i] = 1.0;
+        if (J.growth)
+            for (j = 0; j < 3; j++)
+                A[(GS_X_ACC + i) * n + GS_X_ACC + j] = J.aa[i * 3 + j];
     }
 }
 
@@ -204,6 +240,12 @@ static void apply_jacobian(const struct jac *J, int n, const double *P,
             if (n == GS_N_BOOST)
                 s += P[(GS_X_ACC + i) * n + c];
             out[(3 + i) * n + c] = s;
+            if (J->growth) {
+                s = 0;
+                for (j = 0; j < 3; j++)
+                    s += J->aa[i * 3 + j] * P[(GS_X_ACC + j) * n + c];
+                out[(GS_X_ACC + i) * n + c] = s;
+            }
         }
     }
 }
@@ -230,6 +272,8 @@ static void deriv(const struct gs_dyn *m, double t, const double *x, int n,
     }
     for (i = 6; i < n; i++)
         dx[i] = 0;
+    if (n == GS_N_BOOST)
+        thrust_rate(m, x, n, dx + GS_X_ACC);
     if (Phi != NULL)
         apply_jacobian(&J, n, Phi, dPhi);
 }

@@ -14,7 +14,9 @@
  *   drag:    -kappa rho(h) |v| v / 2 with rho = 1.2 exp(-h / 7500 m), zero
  *            above GS_DYN_ATMOSPHERE_TOP; v is the ECEF velocity, i.e. the
  *            velocity relative to an atmosphere that turns with the Earth;
- *   thrust:  + a (when n = 10);
+ *   thrust:  + a (when n = 10), which grows as a |a| / v_e when
+ *            thrust_growth = 1 / v_e is set: constant thrust from a mass
+ *            that burns away at exhaust speed v_e (the rocket equation);
  *   extra:   an acceleration from a callback, for the simulator's rocket
  *            (no state-transition matrix then).
  *
@@ -48,6 +50,7 @@ struct gs_dyn {
     bool j2;       /* J2 zonal gravity */
     bool rotating; /* Earth-fixed frame: Coriolis and centrifugal terms */
     bool drag;     /* atmospheric drag through kappa (n >= 7) */
+    double thrust_growth; /* 1 / v_e in s/m for da/dt = a |a| / v_e; 0 off */
     /* An extra acceleration at time t (seconds from the start of the
      * propagation) and state x (r, v); NULL for none. */
     void (*extra)(void *ctx, double t, const double x[6], double acc[3]);

@@ -44,6 +44,7 @@ void gs_est_models(struct gs_dyn *boost, struct gs_dyn *ballistic)
 {
     gs_dyn_default(boost);
     boost->drag = false;
+    boost->thrust_growth = 1.0 / GS_EST_EXHAUST_SPEED;
     gs_dyn_default(ballistic);
 }
 

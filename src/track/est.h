@@ -5,8 +5,9 @@
  * starts as an interacting multiple model (IMM, Blom and Bar-Shalom) of
  * three modes over the same 10-component state (r, v, kappa, a):
  *
- *   boost:     gravity + thrust a, a driven by white jerk (Wiener-process
- *              acceleration), no separate drag (a absorbs it);
+ *   boost:     gravity + thrust a; a grows as a |a| / v_e (constant thrust
+ *              from a burning mass, v_e = GS_EST_EXHAUST_SPEED) and is
+ *              driven by white jerk; no separate drag (a absorbs it);
  *   ballistic: gravity + drag(kappa), a held at zero;
  *   staging:   the boost model with a thousand times the jerk noise, for
  *              the steps of thrust at staging and ignition.
@@ -32,6 +33,10 @@
 #include "track/filter.h"
 #include "track/plot.h"
 #include "track/sensor.h"
+
+/* The exhaust speed of the boost model's rocket law, m/s (Isp near 200 s:
+ * the order of ballistic missiles' motors). */
+#define GS_EST_EXHAUST_SPEED 2000.0
 
 /* Atmospheric re-entry: descending below this height. */
 #define GS_EST_REENTRY_HEIGHT 100e3

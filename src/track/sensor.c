@@ -25,10 +25,10 @@ void gs_sensor_class_defaults(struct gs_sensor *s, enum gs_radar_class c)
     static const struct {
         double sr, sa, rate, range, minel, rres, ares;
     } d[] = {
-        {10, 0.3e-3, 1.0, 1500e3, 2 * GS_DEG, 5, 0.005},
-        {25, 1.0e-3, 1.0, 600e3, 2 * GS_DEG, 30, 0.03},
-        {30, 1.5e-3, 0.5, 800e3, 3 * GS_DEG, 50, 0.035},
-        {50, 2.0e-3, 0.2, 4000e3, 3 * GS_DEG, 150, 0.04},
+        {10, 0.3e-3, 1.0, 1500e3, 2 * GS_DEG, 1, 0.005},
+        {25, 1.0e-3, 1.0, 600e3, 2 * GS_DEG, 15, 0.03},
+        {30, 1.5e-3, 0.5, 800e3, 3 * GS_DEG, 30, 0.035},
+        {50, 2.0e-3, 0.2, 4000e3, 3 * GS_DEG, 75, 0.04},
     };
 
     s->cls = c;

@@ -26,6 +26,9 @@
 #define US 1e-6
 #define MAX_SCAN 64
 #define EARLY_MAX 512
+#define TENTATIVE_HISTORY 16
+#define PREGATE 25e3      /* m; above SPAWN_DISTANCE */
+#define PREGATE_ACC 300.0 /* m/s^2 */
 #define MAX_FUSED_PARTNERS 8
 #define PARTNER_GATE 30.0   /* chi-square, 6 degrees of freedom: 0.99996 */
 #define PARTNER_DETACH 50.0  /* chi-square, 6 dof: 1 - 2e-9 */
@@ -45,7 +48,7 @@ struct track {
     unsigned serial;
     struct gs_est est;
     struct hist *h;
-    int h_head, h_len;
+    int h_head, h_len, h_cap; /* tentative tracks keep a short history */
     int hits, misses, dup;
     gs_time_t first_time, last_hit, burnout;
     struct gs_plot *early;
@@ -95,6 +98,9 @@ struct gs_tracker {
     struct gs_track_update *q;
     size_t q_head, q_len;
     struct gs_tracker_stats st;
+    /* Scratch of process_scan, one per track slot. */
+    struct gs_est *pred;
+    bool *valid, *late;
 };
 
 void gs_tracker_config_default(struct gs_tracker_config *c)
@@ -142,6 +148,9 @@ int gs_tracker_new(const struct gs_tracker_config *c,
     t->n_fu = c->max_tracks + c->max_partner_tracks;
     t->fu = gs_calloc((size_t)t->n_fu, sizeof(*t->fu));
     t->q = gs_calloc((size_t)c->max_pending, sizeof(*t->q));
+    t->pred = gs_calloc((size_t)c->max_tracks, sizeof(*t->pred));
+    t->valid = gs_calloc((size_t)c->max_tracks, sizeof(*t->valid));
+    t->late = gs_calloc((size_t)c->max_tracks, sizeof(*t->late));
     *out = t;
     return 0;
 }
@@ -166,6 +175,9 @@ void gs_tracker_free(struct gs_tracker *t)
     gs_free(t->fu);
     gs_free(t->q);
     gs_free(t->s);
+    gs_free(t->pred);
+    gs_free(t->valid);
+    gs_free(t->late);
     gs_free(t);
 }
 
@@ -214,7 +226,26 @@ size_t gs_tracker_poll(struct gs_tracker *t, struct gs_track_update *out,
 
 static struct hist *hist_at(struct track *k, struct gs_tracker *t, int i)
 {
-    return &k->h[(k->h_head + i) % t->c.history];
+    (void)t;
+    return &k->h[(k->h_head + i) % k->h_cap];
+}
+
+/* A confirmed track gets the full history (tentative ones, mostly false
+ * plots, keep TENTATIVE_HISTORY entries and cost little to start). */
+static void hist_grow(struct gs_tracker *t, struct track *k)
+{
+    struct hist *h;
+    int i;
+
+    if (k->h_cap >= t->c.history)
+        return;
+    h = gs_calloc((size_t)t->c.history, sizeof(*h));
+    for (i = 0; i < k->h_len; i++)
+        h[i] = *hist_at(k, t, i);
+    gs_free(k->h);
+    k->h = h;
+    k->h_head = 0;
+    k->h_cap = t->c.history;
 }
 
 static void hist_push(struct gs_tracker *t, struct track *k,
@@ -222,8 +253,8 @@ static void hist_push(struct gs_tracker *t, struct track *k,
 {
     struct hist *h;
 
-    if (k->h_len == t->c.history) {
-        k->h_head = (k->h_head + 1) % t->c.history;
+    if (k->h_len == k->h_cap) {
+        k->h_head = (k->h_head + 1) % k->h_cap;
         k->h_len--;
     }
     h = hist_at(k, t, k->h_len);
@@ -365,7 +396,9 @@ static struct track *new_track(struct gs_tracker *t, const struct gs_plot *p,
     memset(k, 0, sizeof(*k));
     k->used = true;
     k->serial = t->next_serial++;
-    k->h = gs_calloc((size_t)t->c.history, sizeof(*k->h));
+    k->h_cap = t->c.history < TENTATIVE_HISTORY ? t->c.history
+                                                : TENTATIVE_HISTORY;
+    k->h = gs_calloc((size_t)k->h_cap, sizeof(*k->h));
     k->early = gs_calloc(EARLY_MAX, sizeof(*k->early));
     k->fused = -1;
     gs_est_init(&k->est, &t->c.est, p, &t->s[p->sensor], v0, sigma_v);
@@ -841,7 +874,9 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
         memset(k, 0, sizeof(*k));
         k->used = true;
         k->serial = t->next_serial++;
-        k->h = gs_calloc((size_t)t->c.history, sizeof(*k->h));
+        k->h_cap = t->c.history < TENTATIVE_HISTORY ? t->c.history
+                                                : TENTATIVE_HISTORY;
+    k->h = gs_calloc((size_t)k->h_cap, sizeof(*k->h));
         k->early = gs_calloc(EARLY_MAX, sizeof(*k->early));
         k->fused = -1;
         k->est = e;
@@ -939,13 +974,20 @@ static void check_duplicates(struct gs_tracker *t)
 
             if (j == i || !b->used || !b->confirmed || b->serial > a->serial)
                 continue;
-            local_state(t, b, a->est.t, xb, Pb);
-            block6(Pb, Pb6);
-            dd = 0;
+            /* An older track at the same time: updated by this scan, or
+             * predicted to it for the scan. */
+            if (b->updated && b->est.t == a->est.t)
+                gs_est_combined(&b->est, xb, Pb);
+            else if (t->valid[j] && !t->late[j] &&
+                     t->pred[j].t == a->est.t)
+                gs_est_combined(&t->pred[j], xb, Pb);
+            else
+                continue;
             for (m = 0; m < 3; m++)
                 dd += (xa[m] - xb[m]) * (xa[m] - xb[m]);
             if (dd > 25e6)
                 continue;
+            block6(Pb, Pb6);
             dup = mahal6(xa, Pa6, xb, Pb6) < 16;
         }
         a->dup = dup ? a->dup + 1 : 0;
@@ -973,6 +1015,7 @@ static void maintain(struct gs_tracker *t)
                 continue;
             }
             if (k->hits >= t->c.confirm_hits && plausible(k)) {
+                hist_grow(t, k);
                 k->confirmed = true;
                 t->st.tracks_confirmed++;
                 attach_local(t, i);
@@ -1009,10 +1052,41 @@ static void maintain(struct gs_tracker *t)
     }
 }
 
+/*
+ * Whether track k might take a plot at one of the positions pos[0..n) at
+ * time tm: within PREGATE metres plus three standard deviations, after
+ * moving along its velocity and with up to PREGATE_ACC of acceleration.
+ */
+static bool near_scan(const struct track *k, gs_time_t tm,
+                      const double (*pos)[3], int n)
+{
+    double x7[7], P7[49], dt = fabs((double)(tm - k->est.t)) * US;
+    double sp, sv, radius;
+    int j, m;
+
+    gs_est_combined(&k->est, x7, P7);
+    sp = sqrt(P7[0] + P7[8] + P7[16]);
+    sv = sqrt(P7[24] + P7[32] + P7[40]);
+    radius = PREGATE + 3 * sp + 3 * sv * dt + 0.5 * PREGATE_ACC * dt * dt;
+    for (j = 0; j < n; j++) {
+        double d2 = 0;
+
+        for (m = 0; m < 3; m++) {
+            double dd = pos[j][m] - (x7[m] + x7[3 + m] * dt);
+
+            d2 += dd * dd;
+        }
+        if (d2 < radius * radius)
+            return true;
+    }
+    return false;
+}
+
 static void process_scan(struct gs_tracker *t)
 {
     int n = t->n_scan, i, j, nt = t->c.max_tracks;
     struct gs_plot plots[MAX_SCAN];
+    double pos[MAX_SCAN][3];
     bool taken[MAX_SCAN];
     struct gs_est *pred;
     bool *valid, *late;
@@ -1026,17 +1100,25 @@ static void process_scan(struct gs_tracker *t)
     tm = plots[0].time;
     s = &t->s[plots[0].sensor];
     memset(taken, 0, sizeof(taken));
-    pred = gs_calloc((size_t)nt, sizeof(*pred));
-    valid = gs_calloc((size_t)nt, sizeof(*valid));
-    late = gs_calloc((size_t)nt, sizeof(*late));
+    pred = t->pred;
+    valid = t->valid;
+    late = t->late;
+    for (j = 0; j < n; j++)
+        gs_radar_position(&t->s[plots[j].sensor].site, plots[j].range,
+                          plots[j].az, plots[j].el, pos[j]);
     for (i = 0; i < nt; i++) {
         struct track *k = &t->tr[i];
         int idx;
 
+        valid[i] = false;
         if (!k->used)
             continue;
         k->updated = false;
         late[i] = k->est.t > tm;
+        /* Only tracks that could reach a plot of the scan are predicted
+         * (a prediction is most of the cost of a scan). */
+        if (!near_scan(k, tm, pos, n))
+            continue;
         if (!est_before(t, k, tm, &pred[i], &idx))
             continue;
         valid[i] = gs_est_predict(&pred[i], &t->c.est, tm) == 0;
@@ -1056,9 +1138,19 @@ static void process_scan(struct gs_tracker *t)
         struct track *k = &t->tr[i];
         double x7[7], P7[49];
 
-        if (!k->used || !valid[i] || late[i] || k->updated)
+        if (!k->used || late[i] || k->updated)
             continue;
-        gs_est_combined(&pred[i], x7, P7);
+        if (valid[i]) {
+            gs_est_combined(&pred[i], x7, P7);
+        } else {
+            /* Not predicted (far from every plot): where it roughly is. */
+            double dt = (double)(tm - k->est.t) * US;
+            int m;
+
+            gs_est_combined(&k->est, x7, P7);
+            for (m = 0; m < 3; m++)
+                x7[m] += x7[3 + m] * dt;
+        }
         if (gs_sensor_sees(s, x7, NULL))
             k->misses++;
     }
@@ -1072,9 +1164,6 @@ static void process_scan(struct gs_tracker *t)
         if (due(t, &t->fu[k->fused], k->est.t, gs_est_phase(&k->est)))
             emit(t, k->fused, k->est.t, GS_TRACK_CONFIRMED);
     }
-    gs_free(pred);
-    gs_free(valid);
-    gs_free(late);
 }
 
 void gs_tracker_flush(struct gs_tracker *t)

@@ -248,7 +248,7 @@ static void start_state(double x[6], double speed, double climb_deg)
 
 static void dyn_kepler_inertial(void **state)
 {
-    struct gs_dyn m = {false, false, false, NULL, NULL};
+    struct gs_dyn m = {.j2 = false, .rotating = false, .drag = false};
     double x[6], y[6], r[3], v[3];
     int i, k;
 
@@ -276,7 +276,7 @@ static void dyn_kepler_inertial(void **state)
 
 static void dyn_kepler_rotating(void **state)
 {
-    struct gs_dyn m = {false, true, false, NULL, NULL};
+    struct gs_dyn m = {.j2 = false, .rotating = true, .drag = false};
     const double w = GS_WGS84_OMEGA, T = 5400;
     double xi[6], xe[6], r[3], v[3], re[3], ve[3];
     double c = cos(w * T), s = sin(w * T);
@@ -318,7 +318,7 @@ static double jacobi(const double *x)
 
 static void dyn_conservation(void **state)
 {
-    struct gs_dyn m = {true, true, false, NULL, NULL};
+    struct gs_dyn m = {.j2 = true, .rotating = true, .drag = false};
     double x[6], c0, w = GS_WGS84_OMEGA;
     double hz0, hz;
     int k;
@@ -382,11 +382,14 @@ static void dyn_stm_finite_differences(void **state)
         x[3 + i] = -3000 * x[i] / norm3(x) + 500 * (i == 0);
     x[GS_X_KAPPA] = 1e-3;
     check_stm(&m, x, 7, 2.0);
-    /* Boost model: thrust acceleration in the state. */
+    /* Boost model: thrust acceleration in the state, growing as the
+     * rocket equation says. */
     x[7] = 10;
     x[8] = -5;
     x[9] = 20;
     check_stm(&m, x, 10, 1.0);
+    m.thrust_growth = 1.0 / 2000.0;
+    check_stm(&m, x, 10, 2.0);
 }
 
 static void dyn_fly_finds_ground(void **state)
