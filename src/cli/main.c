@@ -12,6 +12,7 @@
 static const struct cli_command *const groups[] = {
     cli_policy_commands,
     cli_label_commands,
+    cli_track_commands,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 

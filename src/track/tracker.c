@@ -36,6 +36,7 @@
 #define SPLIT_SIGMA_V 10.0  /* m/s: separation speeds are a few m/s */
 #define SPLIT_SIGMA_R 30.0  /* m */
 #define NO_BOOST 0.05       /* boost probability under which we predict */
+#define SETTLE_TIME 3.0     /* s of ballistic flight before predicting */
 #define IMPACT_CONFIDENT 50e3 /* m: semi-major axis of a settled ellipse */
 
 struct hist {
@@ -559,7 +560,10 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         memcpy(Pa, Pf, sizeof(Pa));
         have = true;
         phase = gs_est_phase(&e);
-        boosting = e.imm && gs_est_boost_probability(&e) >= NO_BOOST;
+        /* Impact predictions wait until the motor has been off for a
+         * while: a brief lull at staging is not burnout. */
+        boosting = e.imm && (gs_est_boost_probability(&e) >= NO_BOOST ||
+                             e.ballistic_since < SETTLE_TIME);
         kappa_known = !e.imm;
         kap_sigma = sqrt(P7[48] > 0 ? P7[48] : 0);
         add_source(&u, t->c.nation);
@@ -598,6 +602,9 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
             boosting = true;
             phase = GS_PHASE_BOOST;
         }
+        /* A partner that predicts no impact yet thinks it too early. */
+        if (k == NULL && !p->u.impact.valid)
+            boosting = true;
         if (!kappa_known && p->u.has_kappa) {
             x7[6] = p->u.kappa;
             kap_sigma = p->u.kappa_sigma;
@@ -814,12 +821,30 @@ static void lose_track(struct gs_tracker *t, int ki)
 
 /* ---------------------------------------------------------------- scans */
 
+/* Widens an estimate by what a separation may change. */
+static void widen_for_split(struct gs_est *e)
+{
+    int i, j;
+
+    for (i = 0; i < GS_EST_MODES; i++) {
+        struct gs_kf *f = &e->kf[i];
+
+        if (!e->imm && i != 1)
+            continue;
+        for (j = 0; j < 3; j++) {
+            f->P[j * f->n + j] += SPLIT_SIGMA_R * SPLIT_SIGMA_R;
+            f->P[(3 + j) * f->n + 3 + j] += SPLIT_SIGMA_V * SPLIT_SIGMA_V;
+        }
+    }
+}
+
 /*
  * A plot that no track took, near a confirmed track: an object separating
  * from it (a booster, a warhead, debris). The new track starts as a copy of
  * that track's estimate, widened by what separation may change (SPLIT_SIGMA_V
  * in velocity, SPLIT_SIGMA_R in position), then takes the plot: everything
- * the parent knew about the common flight carries over. Returns the new
+ * the parent knew about the common flight carries over. The parent is
+ * widened too: it may have taken plots of either object since they parted. Returns the new
  * track, or NULL when no confirmed track is near (or the table is full).
  */
 static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
@@ -848,16 +873,7 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
     if (bi < 0)
         return NULL;
     e = pred[bi];
-    for (i = 0; i < GS_EST_MODES; i++) {
-        struct gs_kf *f = &e.kf[i];
-
-        if (!e.imm && i != 1)
-            continue;
-        for (j = 0; j < 3; j++) {
-            f->P[j * f->n + j] += SPLIT_SIGMA_R * SPLIT_SIGMA_R;
-            f->P[(3 + j) * f->n + 3 + j] += SPLIT_SIGMA_V * SPLIT_SIGMA_V;
-        }
-    }
+    widen_for_split(&e);
     if (gs_est_correct(&e, &t->c.est, p, &t->s[p->sensor]) < 0)
         return NULL;
     for (i = 0; i < t->c.max_tracks; i++) {
@@ -871,6 +887,9 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
     {
         struct track *parent = &t->tr[bi];
 
+        /* The parent may have taken plots of either object since they
+         * parted: it is no surer than the new track. */
+        widen_for_split(&parent->est);
         memset(k, 0, sizeof(*k));
         k->used = true;
         k->serial = t->next_serial++;
@@ -899,7 +918,8 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
     return k;
 }
 
-/* Assigns plots (those with !taken) to the tracks with confirmed == conf. */
+/* Assigns plots (those with !taken) to the tracks with confirmed == conf:
+ * confirmed tracks first, so that a new track cannot take their plots. */
 static void associate(struct gs_tracker *t, const struct gs_plot *plots,
                       int n, bool *taken, struct gs_est *pred, bool *valid,
                       bool conf)
