@@ -2,6 +2,7 @@
 #   make demo   build, then run the demo
 #   make test   build, run every test; then again under ASan+UBSan; fuzz smoke
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N make fuzz-run)
+#   make bench  build, then run the benchmarks (they print figures)
 #   make bench-track  run every scenario over 100 seeds and print the
 #               tracking figures (BENCH_FLAGS="--seeds 10" for a quick run)
 # Each target installs missing Debian packages first (scripts/install-deps).
@@ -13,8 +14,8 @@ FUZZ_SECONDS ?= 10
 CMAKE_FLAGS  ?=
 JOBS         ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run clean \
-        bench-track
+.PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run bench \
+        bench-track clean
 
 all: build
 
@@ -53,6 +54,10 @@ fuzz: deps
 # $(FUZZ_BUILD)/corpus, never into the committed seeds.
 fuzz-run: fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-smoke $(FUZZ_BUILD)
+
+# Benchmarks print figures; they are not tests.
+bench: build
+	./$(BUILD)/bench/bench_store
 
 BENCH_FLAGS ?=
 

@@ -26,6 +26,10 @@ void gs_diag_free(struct gs_diag *d)
 
 static void diag_add(struct gs_diag *d, const struct gs_pos *pos,
                      const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static void diag_add(struct gs_diag *d, const struct gs_pos *pos,
+                     const char *kind, const char *fmt, va_list ap)
 {
     struct gs_buf b;
 

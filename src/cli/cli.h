@@ -9,8 +9,14 @@
 #ifndef GS_CLI_CLI_H
 #define GS_CLI_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "base/diag.h"
+#include "item/item.h"
+#include "node/node.h"
 #include "policy/policy.h"
+#include "policy/simulate.h"
 
 #define EXIT_OK 0
 #define EXIT_FAIL 1
@@ -27,6 +33,11 @@ struct cli_command {
     int (*run)(int argc, char **argv);
 };
 
+extern const struct cli_command cli_node_commands[];
+extern const struct cli_command cli_item_commands[];
+extern const struct cli_command cli_user_commands[];
+extern const struct cli_command cli_audit_commands[];
+extern const struct cli_command cli_covenant_commands[];
 extern const struct cli_command cli_policy_commands[];
 extern const struct cli_command cli_label_commands[];
 extern const struct cli_command cli_track_commands[];
@@ -42,5 +53,21 @@ void cli_print_diag(const struct gs_diag *d);
  */
 int cli_load_schemes(struct gs_policy *p, char *const *paths, int n,
                      struct gs_diag *d);
+
+/* The node folder: opt (from --node), else $GSOMIA_NODE; NULL (after
+ * saying so) when neither is set. */
+const char *cli_node_dir(const char *opt);
+/* Opens the node of cli_node_dir(opt); prints why not. Returns an exit
+ * status: EXIT_OK with *out set, or EXIT_FAIL / EXIT_USAGE. */
+int cli_open_node(const char *opt, struct gs_node **out);
+/* Writes data to path ("-": standard output), mode 0600, never
+ * overwriting. Returns an exit status. */
+int cli_write_file(const char *path, const void *data, size_t len);
+/* Parses an item id given on the command line; EXIT_USAGE if bad. */
+int cli_parse_id(const char *hex, uint8_t id[GS_ITEM_ID_LEN]);
+
+/* Resolves the file references of simulate files: relative to the folder
+ * of the file that names them. */
+extern const struct gs_sim_loader cli_sim_loader;
 
 #endif

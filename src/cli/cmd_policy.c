@@ -22,6 +22,8 @@ static const char simulate_usage[] =
     "prints one JSON object per case, in order:\n"
     "  {\"name\", \"decision\": \"allow\"|\"deny\", \"reason\", \"detail\",\n"
     "   \"marking\" (allowed releases)}\n"
+    "An entry of \"agreements\" (or schemes, consents, revocations) may be\n"
+    "a file name, relative to FILE's folder, instead of an object.\n"
     "FILE is checked whole first: on any error nothing is evaluated, the\n"
     "errors are printed as FILE:LINE:COLUMN and the exit status is 1.\n"
     "\n"
@@ -107,7 +109,7 @@ static int policy_simulate(int argc, char **argv)
     }
     gs_diag_init(&d);
     if (gs_jdoc_load(&doc, argv[optind], GS_JSON_MAX_FILE, &d) == 0 &&
-        gs_simulate(&doc, &d, &results) == 0) {
+        gs_simulate(&doc, &cli_sim_loader, &d, &results) == 0) {
         if (table) {
             print_table(results);
         } else {
@@ -186,7 +188,7 @@ static int policy_lint(int argc, char **argv)
      * checked (gs_policy_lint skips documents without a root). */
     for (i = 0; i < n; i++)
         (void)gs_jdoc_load(&docs[i], argv[optind + i], GS_JSON_MAX_FILE, &d);
-    gs_policy_lint(docs, (size_t)n, now, &d);
+    gs_policy_lint(docs, (size_t)n, now, &cli_sim_loader, &d);
     cli_print_diag(&d);
     rc = d.errors > 0 || (strict && d.warnings > 0) ? EXIT_FAIL : EXIT_OK;
     if (rc == EXIT_OK)

@@ -2,52 +2,20 @@
  * main.c - `gsomia`, the one command: finds the subcommand and runs it.
  * Each group of subcommands lives in its own cmd_*.c file.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "item/key.h"
 
 static const struct cli_command *const groups[] = {
-    cli_policy_commands,
+    cli_node_commands,     cli_item_commands,   cli_user_commands,
+    cli_covenant_commands, cli_audit_commands,  cli_policy_commands,
     cli_label_commands,
     cli_track_commands,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("gsomia: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-void cli_print_diag(const struct gs_diag *d)
-{
-    gs_diag_print(d, stderr);
-}
-
-int cli_load_schemes(struct gs_policy *p, char *const *paths, int n,
-                     struct gs_diag *d)
-{
-    int i, rc = 0;
-
-    for (i = 0; i < n && rc == 0; i++) {
-        struct gs_jdoc doc;
-        struct gs_jctx c = {&doc, d};
-
-        rc = gs_jdoc_load(&doc, paths[i], GS_JSON_MAX_FILE, d);
-        if (rc == 0)
-            rc = gs_policy_add_scheme(p, &c, doc.root);
-        gs_jdoc_free(&doc);
-    }
-    return rc;
-}
 
 static void usage(FILE *out)
 {
@@ -73,6 +41,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    if (gs_crypto_init() < 0) {
+        cli_error("cannot initialise the cryptographic library");
+        return EXIT_FAIL;
+    }
     const struct cli_command *c;
     bool known_group = false;
     size_t g;

@@ -507,9 +507,19 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
         return GS_ERR_INVALID;
     }
     snprintf(d->marking, sizeof(d->marking), "%s", word);
-    set(d, GS_REASON_ALLOWED, "%s may pass this %s item to %s under %s (%s), "
-        "where %s marks it %s%s", holder, gs_rank_name(rank), recipient,
-        a->id, a->title, recipient, word, gs_buf_str(&used));
+    /* A notice of termination does not stop releases, but the officer
+     * should see it. */
+    gs_buf_init(&b, 256);
+    if (a->has_notice && a->notice <= at) {
+        gs_buf_append_str(&b, " (");
+        gs_agreement_status(a, at, &b);
+        gs_buf_append_str(&b, ")");
+    }
+    set(d, GS_REASON_ALLOWED, "%s may pass this %s item to %s under %s "
+        "(%s)%s, where %s marks it %s%s", holder, gs_rank_name(rank),
+        recipient, a->id, a->title, gs_buf_str(&b), recipient, word,
+        gs_buf_str(&used));
+    gs_buf_free(&b);
     gs_buf_free(&used);
     return 0;
 }

@@ -16,7 +16,8 @@ static const char *const order[] = {"scheme",     "agreement", "consent",
 
 static int lint_object(struct gs_policy *p, const char *kind,
                        const struct gs_jdoc *doc, const json_t *v,
-                       gs_time_t now, struct gs_diag *d)
+                       gs_time_t now, const struct gs_sim_loader *loader,
+                       struct gs_diag *d)
 {
     struct gs_jctx c = {doc, d};
     struct gs_arena *a;
@@ -36,7 +37,7 @@ static int lint_object(struct gs_policy *p, const char *kind,
         json_t *results = NULL;
 
         sub.root = (json_t *)v;
-        rc = gs_simulate(&sub, d, &results);
+        rc = gs_simulate(&sub, loader, d, &results);
         json_decref(results);
         return rc;
     }
@@ -62,7 +63,7 @@ static int lint_object(struct gs_policy *p, const char *kind,
 /* Calls lint_object for each object of doc whose kind is kind. */
 static int lint_kind(struct gs_policy *p, const char *kind,
                      const struct gs_jdoc *doc, gs_time_t now,
-                     struct gs_diag *d)
+                     const struct gs_sim_loader *loader, struct gs_diag *d)
 {
     const json_t *root = doc->root;
     size_t i, n = json_is_array(root) ? json_array_size(root) : 1;
@@ -76,7 +77,7 @@ static int lint_kind(struct gs_policy *p, const char *kind,
 
         if (k == NULL || strcmp(k, kind) != 0)
             continue;
-        rc = lint_object(p, kind, doc, v, now, d);
+        rc = lint_object(p, kind, doc, v, now, loader, d);
         if (rc < 0)
             worst = rc;
     }
@@ -198,7 +199,7 @@ static void warn_consents(const struct gs_policy *p, gs_time_t now,
 }
 
 int gs_policy_lint(const struct gs_jdoc *docs, size_t n, gs_time_t now,
-                   struct gs_diag *d)
+                   const struct gs_sim_loader *loader, struct gs_diag *d)
 {
     struct gs_policy *p = gs_policy_new();
     size_t i, k;
@@ -215,7 +216,7 @@ int gs_policy_lint(const struct gs_jdoc *docs, size_t n, gs_time_t now,
         for (i = 0; i < n; i++) {
             if (docs[i].root == NULL)
                 continue;
-            rc = lint_kind(p, order[k], &docs[i], now, d);
+            rc = lint_kind(p, order[k], &docs[i], now, loader, d);
             if (rc < 0)
                 worst = rc;
         }

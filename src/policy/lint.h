@@ -16,15 +16,17 @@
 #include "base/diag.h"
 #include "base/json.h"
 #include "base/time.h"
+#include "policy/simulate.h"
 
 /*
  * Lints docs[0..n); a document holds one policy object or an array of them
  * (schemes, agreements, consents, revocations, users, labels, simulate
  * files); a document without a root (one that failed to load) is skipped.
- * now is the time against which expiry is judged. Returns 0, or
+ * now is the time against which expiry is judged; loader resolves the file
+ * references of simulate files (NULL refuses them). Returns 0, or
  * GS_ERR_INVALID when there was at least one error; warnings alone return 0.
  */
 int gs_policy_lint(const struct gs_jdoc *docs, size_t n, gs_time_t now,
-                   struct gs_diag *d);
+                   const struct gs_sim_loader *loader, struct gs_diag *d);
 
 #endif

@@ -22,9 +22,28 @@ struct sim_case {
 typedef int (*add_fn)(struct gs_policy *, const struct gs_jctx *,
                       const json_t *);
 
-/* Adds each object of the array member key with add. */
+/* Adds v, or each element of v when it is an array, with add. */
+static int add_value(struct gs_policy *p, const struct gs_jctx *c,
+                     const json_t *v, add_fn add)
+{
+    size_t i;
+    int rc, worst = 0;
+
+    if (!json_is_array(v))
+        return add(p, c, v);
+    for (i = 0; i < json_array_size(v); i++) {
+        rc = add(p, c, json_array_get(v, i));
+        if (rc < 0)
+            worst = rc;
+    }
+    return worst;
+}
+
+/* Adds each entry of the array member key with add; a string entry names
+ * a file to read with the loader. */
 static int add_all(struct gs_policy *p, const struct gs_jctx *c,
-                   const json_t *root, const char *key, add_fn add)
+                   const struct gs_sim_loader *loader, const json_t *root,
+                   const char *key, add_fn add)
 {
     const json_t *arr;
     size_t i;
@@ -33,7 +52,30 @@ static int add_all(struct gs_policy *p, const struct gs_jctx *c,
     if (rc < 0 || arr == NULL)
         return rc;
     for (i = 0; i < json_array_size(arr); i++) {
-        rc = add(p, c, json_array_get(arr, i));
+        const json_t *v = json_array_get(arr, i);
+
+        if (json_is_string(v)) {
+            struct gs_jdoc sub;
+            struct gs_jctx sc = {&sub, c->diag};
+            struct gs_pos pos = gs_jpos_element(c->doc, arr, i);
+
+            if (loader == NULL) {
+                gs_diag_error(c->diag, &pos, "\"%s\" names a file, but "
+                              "file references are not allowed here",
+                              json_string_value(v));
+                rc = GS_ERR_INVALID;
+            } else {
+                memset(&sub, 0, sizeof(sub));
+                rc = loader->load(loader->ctx,
+                                  c->doc != NULL ? c->doc->file : NULL,
+                                  json_string_value(v), &sub, c->diag);
+                if (rc == 0)
+                    rc = add_value(p, &sc, sub.root, add);
+                gs_jdoc_free(&sub);
+            }
+        } else {
+            rc = add(p, c, v);
+        }
         if (rc < 0)
             worst = rc;
     }
@@ -181,7 +223,8 @@ static json_t *evaluate(const struct gs_policy *p, const struct sim_case *sc)
     return o;
 }
 
-int gs_simulate(const struct gs_jdoc *doc, struct gs_diag *d,
+int gs_simulate(const struct gs_jdoc *doc,
+                const struct gs_sim_loader *loader, struct gs_diag *d,
                 json_t **results)
 {
     static const char *const keys[] = {"schemes",     "agreements",
@@ -200,14 +243,16 @@ int gs_simulate(const struct gs_jdoc *doc, struct gs_diag *d,
     if (rc < 0)
         goto out;
     /* Schemes first: agreements, labels and users use their words. */
-    rc = add_all(p, &c, doc->root, "schemes", gs_policy_add_scheme);
+    rc = add_all(p, &c, loader, doc->root, "schemes",
+                 gs_policy_add_scheme);
     if (rc == 0)
-        rc = add_all(p, &c, doc->root, "agreements",
+        rc = add_all(p, &c, loader, doc->root, "agreements",
                      gs_policy_add_agreement);
     if (rc == 0)
-        rc = add_all(p, &c, doc->root, "consents", gs_policy_add_consent);
+        rc = add_all(p, &c, loader, doc->root, "consents",
+                     gs_policy_add_consent);
     if (rc == 0)
-        rc = add_all(p, &c, doc->root, "revocations",
+        rc = add_all(p, &c, loader, doc->root, "revocations",
                      gs_policy_add_revocation);
     if (rc == 0)
         rc = gs_json_array(&c, doc->root, "cases", true, &arr);

@@ -1250,7 +1250,7 @@ static int simulate_text(const char *text, json_t **results,
     int rc = gs_jdoc_parse(&doc, "sim.json", text, strlen(text), d);
 
     if (rc == 0)
-        rc = gs_simulate(&doc, d, results);
+        rc = gs_simulate(&doc, NULL, d, results);
     gs_jdoc_free(&doc);
     return rc;
 }
@@ -1353,7 +1353,7 @@ static void lint_warns_and_errs(void **state)
         gs_jdoc_parse(&docs[1], "c.json", consent, strlen(consent), &d), 0);
     assert_int_equal(gs_jdoc_parse(&docs[2], "j.json", junk, strlen(junk), &d),
                      0);
-    assert_int_equal(gs_policy_lint(docs, 2, T("2024-01-01T00:00:00Z"), &d),
+    assert_int_equal(gs_policy_lint(docs, 2, T("2024-01-01T00:00:00Z"), NULL, &d),
                      0);
     assert_int_equal(d.errors, 0);
     assert_int_equal(d.warnings, 2);
@@ -1361,7 +1361,7 @@ static void lint_warns_and_errs(void **state)
     assert_non_null(strstr(d.msgs[1], "consent C1 expired"));
     gs_diag_free(&d);
     gs_diag_init(&d);
-    assert_int_equal(gs_policy_lint(docs, 3, T("2020-06-01T00:00:00Z"), &d),
+    assert_int_equal(gs_policy_lint(docs, 3, T("2020-06-01T00:00:00Z"), NULL, &d),
                      GS_ERR_INVALID);
     assert_int_equal(d.errors, 1);
     assert_non_null(strstr(d.msgs[0], "j.json:1:1: error: this is not a "

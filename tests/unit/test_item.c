@@ -1,0 +1,329 @@
+/*
+ * test_item.c - src/item: keys, sealing, decoding with its bounds, and
+ * verification: every single flipped byte of an envelope is refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "item/item.h"
+
+struct fixture {
+    struct gs_policy *p;
+    struct gs_signer kor, usa, jpn;
+    struct gs_keyring kr; /* knows KOR and USA, not JPN */
+    struct gs_arena *a;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    assert_int_equal(gs_crypto_init(), 0);
+    f->p = gs_policy_new();
+    f->a = gs_arena_new();
+    assert_int_equal(gs_signer_generate("KOR", &f->kor), 0);
+    assert_int_equal(gs_signer_generate("USA", &f->usa), 0);
+    assert_int_equal(gs_signer_generate("JPN", &f->jpn), 0);
+    gs_keyring_init(&f->kr);
+    gs_keyring_add(&f->kr, "KOR", f->kor.pk);
+    gs_keyring_add(&f->kr, "USA", f->usa.pk);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    gs_keyring_free(&f->kr);
+    gs_policy_free(f->p);
+    gs_arena_free(f->a);
+    gs_signer_wipe(&f->kor);
+    free(f);
+    return 0;
+}
+
+static void label_of(struct fixture *f, const char *originator,
+                     const char *word, Gsomia__Label *pb)
+{
+    struct gs_label *l = gs_arena_alloc(f->a, 1, sizeof(*l));
+    static char rel[2][GS_NATION_SIZE] = {"USA", "JPN"};
+    static const char *cats[] = {"DPRK-MISSILE"};
+
+    memcpy(l->originator, originator, GS_NATION_SIZE);
+    l->classification = word;
+    l->rank = 2;
+    l->releasable_to = rel;
+    l->n_releasable_to = 2;
+    l->categories = cats;
+    l->n_categories = 1;
+    l->purpose = "missile-warning";
+    l->created = 1700000000000000;
+    gs_item_label_to_pb(l, f->a, pb);
+}
+
+/* A sealed report of signer s, into env; the label's originator is s's. */
+static void make_report(struct fixture *f, const struct gs_signer *s,
+                        const char *word, struct gs_buf *env,
+                        uint8_t id[GS_ITEM_ID_LEN])
+{
+    Gsomia__ItemBody body = GSOMIA__ITEM_BODY__INIT;
+    Gsomia__Report report = GSOMIA__REPORT__INIT;
+    Gsomia__Label pb, *pbs[1] = {&pb};
+
+    label_of(f, s->nation, word, &pb);
+    report.title = "Launch";
+    report.body = "An IRBM was launched at 07:22 from Jagang province.";
+    body.kind = GSOMIA__KIND__REPORT;
+    body.labels = pbs;
+    body.n_labels = 1;
+    body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_REPORT;
+    body.report = &report;
+    gs_buf_init(env, GS_ITEM_MAX_BYTES);
+    assert_int_equal(gs_item_seal(&body, s, 1700000000000000, env, id), 0);
+}
+
+static void seal_decode_verify(void **state)
+{
+    struct fixture *f = *state;
+    struct gs_buf env;
+    struct gs_item *it;
+    struct gs_diag d;
+    uint8_t id[GS_ITEM_ID_LEN], want[GS_ITEM_ID_LEN];
+
+    make_report(f, &f->kor, "군사II급비밀", &env, id);
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, &d), 0);
+    assert_memory_equal(it->id, id, GS_ITEM_ID_LEN);
+    /* The id is SHA-256 of the body bytes exactly as signed. */
+    crypto_hash_sha256(want, it->env->body.data, it->env->body.len);
+    assert_memory_equal(want, id, GS_ITEM_ID_LEN);
+    assert_int_equal(it->kind, GS_KIND_REPORT);
+    assert_string_equal(it->originator, "KOR");
+    assert_int_equal(it->n_labels, 1);
+    assert_int_equal(it->labels[0]->rank, 2);
+    assert_string_equal(it->body->report->title, "Launch");
+    assert_int_equal(gs_item_verify(it, &f->kr, &d), 0);
+    assert_true(gs_item_signed_by(it, &f->kr, "KOR"));
+    assert_false(gs_item_signed_by(it, &f->kr, "USA"));
+    gs_item_free(it);
+    gs_diag_free(&d);
+    gs_buf_free(&env);
+}
+
+/* Decodes and verifies; 0 only when both pass. */
+static int accept(struct fixture *f, const uint8_t *buf, size_t len)
+{
+    struct gs_item *it = NULL;
+    int rc = gs_item_decode(f->p, buf, len, &it, NULL);
+
+    if (rc == 0)
+        rc = gs_item_verify(it, &f->kr, NULL);
+    gs_item_free(it);
+    return rc;
+}
+
+static void every_flipped_byte_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct gs_buf env;
+    uint8_t id[GS_ITEM_ID_LEN];
+    uint8_t *copy;
+    size_t i;
+    int bit;
+
+    make_report(f, &f->kor, "군사II급비밀", &env, id);
+    assert_int_equal(accept(f, env.data, env.len), 0);
+    copy = malloc(env.len);
+    for (i = 0; i < env.len; i++) {
+        for (bit = 0; bit < 8; bit++) {
+            memcpy(copy, env.data, env.len);
+            copy[i] ^= (uint8_t)(1u << bit);
+            if (accept(f, copy, env.len) == 0)
+                fail_msg("byte %zu bit %d flipped and still accepted", i,
+                         bit);
+        }
+    }
+    /* Truncated anywhere: refused too. */
+    for (i = 0; i < env.len; i++)
+        assert_int_not_equal(accept(f, env.data, i), 0);
+    free(copy);
+    gs_buf_free(&env);
+}
+
+static void unknown_key_and_forged_originator(void **state)
+{
+    struct fixture *f = *state;
+    struct gs_buf env;
+    struct gs_item *it;
+    struct gs_diag d;
+    uint8_t id[GS_ITEM_ID_LEN];
+
+    /* JPN's key is not in the keyring. */
+    make_report(f, &f->jpn, "極秘", &env, id);
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, &d), 0);
+    assert_int_equal(gs_item_verify(it, &f->kr, &d), GS_ERR_VERIFY);
+    assert_non_null(strstr(gs_diag_first(&d), "does not know"));
+    gs_item_free(it);
+    gs_diag_free(&d);
+    gs_buf_free(&env);
+}
+
+static void cosigned_agreement(void **state)
+{
+    struct fixture *f = *state;
+    Gsomia__ItemBody body = GSOMIA__ITEM_BODY__INIT;
+    Gsomia__PolicyText text = GSOMIA__POLICY_TEXT__INIT;
+    Gsomia__Label pb, *pbs[1] = {&pb};
+    struct gs_buf env, both;
+    struct gs_item *it;
+    uint8_t id[GS_ITEM_ID_LEN];
+
+    label_of(f, "KOR", "군사II급비밀", &pb);
+    text.json = "{\"id\": \"x\"}";
+    body.kind = GSOMIA__KIND__AGREEMENT;
+    body.labels = pbs;
+    body.n_labels = 1;
+    body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_AGREEMENT;
+    body.agreement = &text;
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    gs_buf_init(&both, GS_ITEM_MAX_BYTES);
+    assert_int_equal(gs_item_seal(&body, &f->kor, 1, &env, id), 0);
+    assert_int_equal(gs_item_cosign(env.data, env.len, &f->usa, &both), 0);
+    assert_int_equal(gs_item_decode(f->p, both.data, both.len, &it, NULL), 0);
+    /* The second signature does not change the id. */
+    assert_memory_equal(it->id, id, GS_ITEM_ID_LEN);
+    assert_int_equal(it->env->n_signatures, 2);
+    assert_int_equal(gs_item_verify(it, &f->kr, NULL), 0);
+    assert_true(gs_item_signed_by(it, &f->kr, "USA"));
+    assert_true(gs_item_signed_by(it, &f->kr, "KOR"));
+    gs_item_free(it);
+    gs_buf_free(&env);
+    gs_buf_free(&both);
+}
+
+static void decode_refuses_bad_structure(void **state)
+{
+    struct fixture *f = *state;
+    Gsomia__ItemBody body = GSOMIA__ITEM_BODY__INIT;
+    Gsomia__Report report = GSOMIA__REPORT__INIT;
+    Gsomia__Label pb, *pbs[1] = {&pb};
+    struct gs_buf env;
+    struct gs_diag d;
+    struct gs_item *it;
+    uint8_t id[GS_ITEM_ID_LEN];
+    uint8_t big[16];
+
+    report.title = "t";
+    report.body = "b";
+    body.labels = pbs;
+    body.n_labels = 1;
+    body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_REPORT;
+    body.report = &report;
+
+    /* An original whose label names another originator. */
+    label_of(f, "USA", "SECRET", &pb);
+    body.kind = GSOMIA__KIND__REPORT;
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    assert_int_equal(gs_item_seal(&body, &f->kor, 1, &env, id), 0);
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, &d),
+                     GS_ERR_INVALID);
+    assert_null(it);
+    assert_non_null(strstr(gs_diag_first(&d), "originator's"));
+    gs_diag_free(&d);
+
+    /* A kind that does not match the payload. */
+    label_of(f, "KOR", "군사II급비밀", &pb);
+    body.kind = GSOMIA__KIND__TRACK;
+    gs_buf_reset(&env);
+    assert_int_equal(gs_item_seal(&body, &f->kor, 1, &env, id), 0);
+    assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, NULL),
+                     GS_ERR_INVALID);
+
+    /* A label word that is not in the originator's scheme. */
+    label_of(f, "KOR", "極秘", &pb);
+    body.kind = GSOMIA__KIND__REPORT;
+    gs_buf_reset(&env);
+    assert_int_equal(gs_item_seal(&body, &f->kor, 1, &env, id), 0);
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, &d),
+                     GS_ERR_INVALID);
+    assert_non_null(strstr(gs_diag_first(&d), "is not a classification"));
+    gs_diag_free(&d);
+
+    /* Too big, and not protobuf at all. */
+    assert_int_equal(gs_item_decode(f->p, env.data, GS_ITEM_MAX_BYTES + 1,
+                                    &it, NULL),
+                     GS_ERR_TOO_BIG);
+    memset(big, 0xFF, sizeof(big));
+    assert_int_equal(gs_item_decode(f->p, big, sizeof(big), &it, NULL),
+                     GS_ERR_INVALID);
+    assert_int_equal(gs_item_decode(f->p, big, 0, &it, NULL),
+                     GS_ERR_INVALID);
+    gs_buf_free(&env);
+}
+
+static void ids_in_hex(void **state)
+{
+    uint8_t id[GS_ITEM_ID_LEN], back[GS_ITEM_ID_LEN];
+    char hex[GS_ITEM_ID_HEX];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(id); i++)
+        id[i] = (uint8_t)(i * 7);
+    gs_item_id_hex(id, hex);
+    assert_int_equal(strlen(hex), 64);
+    assert_int_equal(gs_item_id_parse(hex, back), 0);
+    assert_memory_equal(id, back, sizeof(id));
+    hex[63] = 'g';
+    assert_int_equal(gs_item_id_parse(hex, back), GS_ERR_INVALID);
+    assert_int_equal(gs_item_id_parse("abc", back), GS_ERR_INVALID);
+}
+
+static void signatures_have_a_context(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t sig[GS_SIG_LEN];
+    static const uint8_t msg[] = "tree head bytes";
+
+    gs_sign(&f->kor, "gsomia tree head v1", msg, sizeof(msg), sig);
+    assert_int_equal(gs_verify(f->kor.pk, "gsomia tree head v1", msg,
+                               sizeof(msg), sig),
+                     0);
+    /* The same bytes under another context do not verify. */
+    assert_int_equal(gs_verify(f->kor.pk, GS_ITEM_CONTEXT, msg, sizeof(msg),
+                               sig),
+                     GS_ERR_VERIFY);
+    assert_int_equal(gs_verify(f->usa.pk, "gsomia tree head v1", msg,
+                               sizeof(msg), sig),
+                     GS_ERR_VERIFY);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(seal_decode_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_flipped_byte_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(unknown_key_and_forged_originator,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(cosigned_agreement, setup, teardown),
+        cmocka_unit_test_setup_teardown(decode_refuses_bad_structure, setup,
+                                        teardown),
+        cmocka_unit_test(ids_in_hex),
+        cmocka_unit_test_setup_teardown(signatures_have_a_context, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
