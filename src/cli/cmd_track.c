@@ -481,7 +481,8 @@ static int cmd_track(int argc, char **argv)
         if (read_updates(fuse[i], &pv, &np, &pcap,
                          (gs_time_t)llround(latency * 1e6), &bad_partner) < 0)
             goto out;
-    qsort(pv, np, sizeof(*pv), by_arrival);
+    if (np > 0)
+        qsort(pv, np, sizeof(*pv), by_arrival);
     if (gs_tracker_new(&c, s, ns, &t) < 0) {
         cli_error("bad tracker configuration");
         goto out;

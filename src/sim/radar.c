@@ -190,7 +190,8 @@ void gs_sim_radars(const struct gs_scenario *sc, struct gs_truth *t,
             ps.p[i].arrival += (gs_time_t)llround(
                 gs_rng_uniform(rng) * sc->late_max_delay * 1e6);
     }
-    qsort(ps.p, ps.n, sizeof(*ps.p), by_arrival);
+    if (ps.n > 0)
+        qsort(ps.p, ps.n, sizeof(*ps.p), by_arrival);
     *out = ps.p;
     *n = ps.n;
 }

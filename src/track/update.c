@@ -322,7 +322,7 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
     const json_t *o, *v, *src;
     const char *s;
     size_t i;
-    int rc, k;
+    int rc, k = 0;
 
     memset(out, 0, sizeof(*out));
     memset(&u, 0, sizeof(u));
