@@ -557,6 +557,37 @@ static void filter_steps(const struct scen *s, int n_sc)
                 }
             }
         }
+        /* The whole tracker, alone on a core: each nation's tracker on
+         * seed 1, plot by plot. */
+        {
+            struct opts o1 = {1, 1, 1.0, GS_FILTER_AUTO, GS_FUSE_ICI, false};
+            double secs_all = 0, pred = 0;
+            size_t plots_all = 0, preds = 0;
+            int k;
+
+            for (k = 0; k < s[i].n_nations; k++) {
+                struct updates ups;
+                struct gs_tracker_stats st;
+                double secs;
+                size_t np;
+
+                memset(&ups, 0, sizeof(ups));
+                run_tracker(&o1, &s[i].sc, s[i].nations[k], p, n, NULL, 0,
+                            &ups, &secs, &np, &st);
+                secs_all += secs;
+                plots_all += np;
+                pred += st.prediction_seconds;
+                preds += st.predictions;
+                gs_free(ups.u);
+            }
+            printf("tracker (%s, seed 1, one thread): %.1f us per plot in "
+                   "all, %.1f us without impact/launch predictions; %.2f ms "
+                   "per prediction (%zu)\n", s[i].sc.name,
+                   plots_all ? secs_all * 1e6 / (double)plots_all : 0,
+                   plots_all ? (secs_all - pred) * 1e6 / (double)plots_all
+                             : 0,
+                   preds ? pred * 1e3 / (double)preds : 0, preds);
+        }
         printf("filter step (%s, warhead plots, seed 1): IMM boost/ballistic "
                "%.1f us (%zu), EKF %.1f us (%zu), UKF %.1f us (%zu)\n",
                s[i].sc.name, used[0] ? (double)ns[0] / 1e3 / (double)used[0] : 0,

@@ -206,6 +206,18 @@ static int score_object(const struct gs_truth *t, int oi,
     return 0;
 }
 
+/* Whether update u is within MATCH_DISTANCE of object o. */
+static bool within(const struct gs_truth *t, const struct gs_track_update *u,
+                   int o)
+{
+    double x[6];
+
+    if (!gs_truth_state(&t->obj[o], seconds(t, u->time), x, NULL))
+        return false;
+    return hypot(hypot(x[0] - u->x[0], x[1] - u->x[1]), x[2] - u->x[2]) <
+           MATCH_DISTANCE;
+}
+
 int gs_eval_run(const struct gs_truth *t, const struct gs_sensor *s,
                 size_t ns, const bool *use, const struct gs_est_config *c,
                 const struct gs_track_update *u, size_t n,
@@ -264,7 +276,10 @@ int gs_eval_run(const struct gs_truth *t, const struct gs_sensor *s,
                 continue;
             }
             seen_any = true;
-            if (cur < 0) {
+            if (cur < 0 || !within(t, &u[j], cur)) {
+                /* The object it followed is far away now: no hysteresis. */
+                if (cur >= 0 && cur != near[j])
+                    out->n_swaps++;
                 cur = near[j];
                 run = 0;
             } else if (near[j] != cur) {

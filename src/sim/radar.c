@@ -119,17 +119,18 @@ static void scan(const struct gs_scenario *sc, struct gs_truth *t,
         sp.object = members == 1 ? obj[i] : -2;
         /* A merged plot measures the centroid: it counts as a detection of
          * an object in it (for the bound) only while the centroid is within
-         * one standard deviation of the object's own measurement. */
+         * a tenth of a standard deviation of the object's own measurement
+         * (a bias that small stays below the noise of a long average). */
         for (j = i; j < nv; j++) {
             double c0 = m[0] / members, c1 = m[1] / members,
                    c2 = m[2] / members;
 
             if (cluster[j] != i)
                 continue;
-            if (fabs(c0 - z[j][0]) <= s->sigma_range &&
+            if (fabs(c0 - z[j][0]) <= 0.1 * s->sigma_range &&
                 fabs(gs_angle_wrap(c1 - z[j][1])) * cos(z[j][2]) <=
-                    s->sigma_az &&
-                fabs(c2 - z[j][2]) <= s->sigma_el)
+                    0.1 * s->sigma_az &&
+                fabs(c2 - z[j][2]) <= 0.1 * s->sigma_el)
                 gs_truth_add_detection(t, tt, si, obj[j]);
         }
         sp.arrival = when;

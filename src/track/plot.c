@@ -175,6 +175,12 @@ void gs_plot_meas(const struct gs_plot *p, const struct gs_sensor *s,
                 R[i * 3 + j] = m->R[i * 4 + j];
         memcpy(m->R, R, sizeof(R));
     }
+    {
+        int i;
+
+        for (i = 0; i < m->m; i++)
+            m->R[i * m->m + i] += p->extra_var[i];
+    }
     m->z[GS_Z_RANGE] = p->range;
     m->z[GS_Z_AZ] = p->az;
     m->z[GS_Z_EL] = p->el;

@@ -35,6 +35,10 @@ struct gs_plot {
     int sensor; /* index into the tracker's sensors */
     double range, az, el, rr;
     bool has_rr;
+    /* Variance added to the radar's noise (range, azimuth, elevation,
+     * range rate): zero from a sensor; set by the tracker for a plot it
+     * believes merges several objects (tracker.h). Not written out. */
+    double extra_var[4];
 };
 
 /*

@@ -27,6 +27,10 @@
 #define MAX_SCAN 64
 #define EARLY_MAX 512
 #define TENTATIVE_HISTORY 16
+#define RESOLVE_FIRST 20.0  /* s after a split, its plots are re-sorted */
+#define RESOLVE_AFTER 40.0  /* and again */
+#define RESOLVE_GIVE_UP 120.0
+#define RESOLVE_RADARS 6 /* at most 2^6 combinations are tried */
 #define PREGATE 25e3      /* m; above SPAWN_DISTANCE */
 #define PREGATE_ACC 300.0 /* m/s^2 */
 #define MAX_FUSED_PARTNERS 8
@@ -59,6 +63,15 @@ struct track {
     struct gs_ground_point launch;
     int fused;
     bool updated; /* by the scan being processed */
+    /* A track split off another (split_track) remembers it, and the
+     * widened estimate they shared, until the plots since are re-sorted
+     * between the two (resolve_split). */
+    bool split_pending;
+    int split_round; /* resolutions done */
+    int split_parent;
+    unsigned split_parent_serial;
+    gs_time_t split_time;
+    struct gs_est split_est;
 };
 
 struct partner {
@@ -912,16 +925,103 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
         k->hits = 1;
         k->first_time = k->last_hit = p->time;
         k->updated = true;
+        k->split_pending = true;
+        k->split_parent = bi;
+        k->split_parent_serial = parent->serial;
+        k->split_time = p->time;
+        k->split_est = pred[bi];
+        widen_for_split(&k->split_est);
         t->st.tracks_started++;
         t->st.plots_in_tracks++;
     }
     return k;
 }
 
+/* The measurement (range, azimuth, elevation, range rate) the estimate e
+ * predicts for sensor s. */
+static void predicted_z(const struct gs_est *e, const struct gs_sensor *s,
+                        double z[4])
+{
+    double x7[7], P7[49];
+
+    gs_est_combined(e, x7, P7);
+    gs_radar_measure(&s->site, x7, z, NULL);
+}
+
+/*
+ * Objects closer than a radar's resolution make one plot at their centroid.
+ * When confirmed tracks predict measurements within one resolution cell of
+ * a track that took a plot, that plot is taken as merged: it updates each
+ * of them (those without a plot of their own this scan) with its noise
+ * widened by the spread of their predicted measurements - a centroid is
+ * within that of each object - instead of pulling one track to the
+ * centroid and starving the others.
+ */
+static void share_merged(struct gs_tracker *t, struct gs_plot *plots, int n,
+                         struct gs_est *pred, const bool *valid,
+                         const int *idx, int rows, int *r2c)
+{
+    int r, q, m;
+
+    (void)n;
+    for (r = 0; r < rows; r++) {
+        int members[8], nm = 0, j = r2c[r];
+        const struct gs_sensor *s;
+        double za[4], zmin[4], zmax[4];
+
+        if (j < 0)
+            continue;
+        s = &t->s[plots[j].sensor];
+        predicted_z(&pred[idx[r]], s, za);
+        for (m = 0; m < 4; m++)
+            zmin[m] = zmax[m] = za[m];
+        members[nm++] = r;
+        for (q = 0; q < rows && nm < 8; q++) {
+            double zb[4], dang;
+
+            if (q == r || r2c[q] >= 0 || !valid[idx[q]])
+                continue;
+            predicted_z(&pred[idx[q]], s, zb);
+            dang = hypot(gs_angle_wrap(zb[1] - za[1]) * cos(za[2]),
+                         zb[2] - za[2]);
+            if (fabs(zb[0] - za[0]) > s->range_resolution ||
+                dang > s->angle_resolution)
+                continue;
+            members[nm++] = q;
+            for (m = 0; m < 4; m++) {
+                double v = m == 1 ? za[1] + gs_angle_wrap(zb[1] - za[1])
+                                  : zb[m];
+
+                if (v < zmin[m])
+                    zmin[m] = v;
+                if (v > zmax[m])
+                    zmax[m] = v;
+            }
+        }
+        if (nm < 2)
+            continue;
+        /* Each member's own measurement is within the spread of the
+         * centroid; widen by the spread (squared) in each component. */
+        for (m = 0; m < 4; m++)
+            plots[j].extra_var[m] = (zmax[m] - zmin[m]) * (zmax[m] - zmin[m]);
+        for (q = 1; q < nm; q++) {
+            struct track *k = &t->tr[idx[members[q]]];
+            double d2, ll;
+
+            if (gs_est_innovation(&pred[idx[members[q]]], &t->c.est,
+                                  &plots[j], s, &d2, &ll) < 0 ||
+                d2 > t->c.gate)
+                continue;
+            if (apply_plot(t, k, &plots[j], &pred[idx[members[q]]]) == 0)
+                t->st.plots_shared++;
+        }
+    }
+}
+
 /* Assigns plots (those with !taken) to the tracks with confirmed == conf:
  * confirmed tracks first, so that a new track cannot take their plots. */
-static void associate(struct gs_tracker *t, const struct gs_plot *plots,
-                      int n, bool *taken, struct gs_est *pred, bool *valid,
+static void associate(struct gs_tracker *t, struct gs_plot *plots, int n,
+                      bool *taken, struct gs_est *pred, bool *valid,
                       bool conf)
 {
     int rows = 0, i, j, r;
@@ -950,6 +1050,8 @@ static void associate(struct gs_tracker *t, const struct gs_plot *plots,
         }
     }
     gs_assign(cost, rows, n, t->c.gate, r2c);
+    if (conf)
+        share_merged(t, plots, n, pred, valid, idx, rows, r2c);
     for (r = 0; r < rows; r++) {
         if (r2c[r] < 0)
             continue;
@@ -994,6 +1096,11 @@ static void check_duplicates(struct gs_tracker *t)
 
             if (j == i || !b->used || !b->confirmed || b->serial > a->serial)
                 continue;
+            /* Two objects that have just parted look alike for a while:
+             * the split is settled by resolve_split, not here. */
+            if ((a->split_pending && a->split_parent == j) ||
+                (b->split_pending && b->split_parent == i))
+                continue;
             /* An older track at the same time: updated by this scan, or
              * predicted to it for the scan. */
             if (b->updated && b->est.t == a->est.t)
@@ -1014,6 +1121,398 @@ static void check_duplicates(struct gs_tracker *t)
         if (a->dup >= 5)
             lose_track(t, i);
     }
+}
+
+/*
+ * Deferred decision on a split. While two objects are still close, which of
+ * the two tracks took which plot is a guess, and a wrong guess biases both.
+ * RESOLVE_AFTER seconds later, when both are ballistic and far apart in
+ * state, their present estimates are flown back to every plot since the
+ * split; each scan's plots go to the track they fit (global nearest
+ * neighbour on those smoothed predictions), and both tracks are filtered
+ * again from the shared estimate at the split. A fixed-lag smoother's
+ * association, in effect, with the re-filtering machinery of late plots.
+ */
+struct back_est {
+    double x[7], P[49];
+    gs_time_t t;
+};
+
+/* An estimate flown back (or forward) to time tm with its covariance. */
+static int fly_to(struct back_est *b, gs_time_t tm)
+{
+    struct gs_dyn m;
+    double Phi[49];
+    int rc;
+
+    gs_dyn_default(&m);
+    rc = gs_dyn_propagate(&m, b->x, 7, (double)(tm - b->t) * US, Phi);
+    if (rc < 0)
+        return rc;
+    gs_mat_congruence(Phi, b->P, 7);
+    b->t = tm;
+    return 0;
+}
+
+/* The normalised innovation of plot p against the 7-state of b. */
+static double back_nis(const struct gs_tracker *t, const struct back_est *b,
+                       const struct gs_plot *p)
+{
+    struct gs_kf k;
+    struct gs_meas z;
+    struct gs_innov inn;
+    double hx[4], H6[24], H[GS_MEAS_MAX * 7];
+    int i, j;
+
+    k.n = 7;
+    memcpy(k.x, b->x, sizeof(b->x));
+    memcpy(k.P, b->P, sizeof(b->P));
+    gs_plot_meas(p, &t->s[p->sensor], &z);
+    gs_radar_measure(&t->s[p->sensor].site, k.x, hx, H6);
+    memset(H, 0, sizeof(H));
+    for (i = 0; i < z.m; i++)
+        for (j = 0; j < 6; j++)
+            H[i * 7 + j] = H6[i * 6 + j];
+    if (gs_ekf_innovation(&k, &z, hx, H, &inn) < 0)
+        return INFINITY;
+    return inn.nis;
+}
+
+static int by_time_desc(const void *a, const void *b)
+{
+    const struct gs_plot *x = a, *y = b;
+
+    return x->time > y->time ? -1 : x->time < y->time;
+}
+
+static int by_time_asc(const void *a, const void *b)
+{
+    const struct gs_plot *x = a, *y = b;
+
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return x->sensor - y->sensor;
+}
+
+/* Filters track k again from estimate e over plots q[0..n) (time order),
+ * its history rebuilt from entry `keep` on. */
+static void refilter_from(struct gs_tracker *t, struct track *k, int keep,
+                          struct gs_est e, const struct gs_plot *q, int n)
+{
+    int i;
+
+    k->h_len = keep;
+    for (i = 0; i < n; i++)
+        if (gs_est_update(&e, &t->c.est, &q[i], &t->s[q[i].sensor]) == 0)
+            hist_push(t, k, &q[i], &e);
+    k->est = e;
+}
+
+/*
+ * Sorts the plots all[0..n) (newest first) between two trajectories given
+ * by their estimates at the end, flown back: owner[i] 0, 1 or -1 (neither).
+ * Returns the number of plots whose owner changed, or -1 on failure.
+ */
+static int sort_plots(const struct gs_tracker *t, const struct gs_plot *all,
+                      int n, struct back_est bp, struct back_est bc,
+                      int *owner)
+{
+    int i, j, m, changed = 0;
+
+    for (i = 0; i < n; i = j) {
+        double cost[2 * MAX_SCAN];
+        int r2c[2], old[MAX_SCAN];
+
+        for (j = i; j < n && j - i < MAX_SCAN && all[j].time == all[i].time &&
+                    all[j].sensor == all[i].sensor;
+             j++)
+            ;
+        if (fly_to(&bp, all[i].time) < 0 || fly_to(&bc, all[i].time) < 0)
+            return -1;
+        for (m = i; m < j; m++) {
+            cost[m - i] = back_nis(t, &bp, &all[m]);
+            cost[(j - i) + (m - i)] = back_nis(t, &bc, &all[m]);
+            old[m - i] = owner[m];
+            owner[m] = -1;
+        }
+        gs_assign(cost, 2, j - i, t->c.gate, r2c);
+        if (r2c[0] >= 0)
+            owner[i + r2c[0]] = 0;
+        if (r2c[1] >= 0)
+            owner[i + r2c[1]] = 1;
+        for (m = i; m < j; m++)
+            changed += owner[m] != old[m - i];
+    }
+    return changed;
+}
+
+/* Filters e over the plots of all[0..n) (newest first) owned by `who`, in
+ * time order; q receives them. Returns how many. */
+static int collect(const struct gs_plot *all, const int *owner, int n,
+                   int who, struct gs_plot *q)
+{
+    int i, k = 0;
+
+    for (i = 0; i < n; i++)
+        if (owner[i] == who)
+            q[k++] = all[i];
+    qsort(q, (size_t)k, sizeof(*q), by_time_asc);
+    return k;
+}
+
+/* Minus the log-likelihood of plots q[0..n) (time order) filtered from e:
+ * how well one trajectory explains them. */
+static double trial_cost(struct gs_tracker *t, struct gs_est e,
+                         const struct gs_plot *q, int n)
+{
+    double cost = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        double d2, ll;
+
+        if (gs_est_try(&e, &t->c.est, &q[i], &t->s[q[i].sensor], &d2, &ll) <
+            0)
+            continue;
+        cost -= ll;
+        gs_est_update(&e, &t->c.est, &q[i], &t->s[q[i].sensor]);
+    }
+    return cost;
+}
+
+static void trial_filter(struct gs_tracker *t, struct gs_est e,
+                         const struct gs_plot *q, int n, struct back_est *b)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        gs_est_update(&e, &t->c.est, &q[i], &t->s[q[i].sensor]);
+    gs_est_combined(&e, b->x, b->P);
+    b->t = e.t;
+}
+
+static bool is_shared(const struct gs_plot *p)
+{
+    return p->extra_var[0] > 0 || p->extra_var[1] > 0 || p->extra_var[2] > 0;
+}
+
+/* The difference of two plots of one scan, in units of their noise. */
+static void plot_diff(const struct gs_tracker *t, const struct gs_plot *a,
+                      const struct gs_plot *b, double d[4])
+{
+    const struct gs_sensor *s = &t->s[a->sensor];
+
+    d[0] = (a->range - b->range) / s->sigma_range;
+    d[1] = gs_angle_wrap(a->az - b->az) * cos(a->el) / s->sigma_az;
+    d[2] = (a->el - b->el) / s->sigma_el;
+    d[3] = a->has_rr && b->has_rr && s->sigma_rr > 0
+               ? (a->rr - b->rr) / s->sigma_rr
+               : 0;
+}
+
+/*
+ * Labels the scans where a radar resolved both objects. Two objects part
+ * steadily, so the difference between the two plots of a scan turns
+ * slowly: orienting each scan's difference like the previous one (of the
+ * same radar) gives every plot a consistent side, A or B, for that radar.
+ * side[i] is +1 (A), -1 (B) or 0 (not a two-plot scan). all[] is newest
+ * first.
+ */
+static void label_sides(const struct gs_tracker *t, const struct gs_plot *all,
+                        int n, int *side)
+{
+    size_t si;
+    int i;
+
+    for (i = 0; i < n; i++)
+        side[i] = 0;
+    for (si = 0; si < t->n_s; si++) {
+        double prev[4] = {0, 0, 0, 0};
+        bool have = false;
+
+        /* Oldest first, so that the differences grow. */
+        for (i = n - 1; i >= 1; i--) {
+            double d[4], dot = 0;
+            int m;
+
+            if (all[i].sensor != (int)si || all[i - 1].sensor != (int)si ||
+                all[i].time != all[i - 1].time ||
+                (i >= 2 && all[i - 2].time == all[i].time &&
+                 all[i - 2].sensor == (int)si) ||
+                (i + 1 < n && all[i + 1].time == all[i].time &&
+                 all[i + 1].sensor == (int)si))
+                continue;
+            plot_diff(t, &all[i], &all[i - 1], d);
+            for (m = 0; m < 4; m++)
+                dot += d[m] * prev[m];
+            if (have && dot < 0) {
+                side[i] = -1;
+                side[i - 1] = 1;
+                for (m = 0; m < 4; m++)
+                    d[m] = -d[m];
+            } else {
+                side[i] = 1;
+                side[i - 1] = -1;
+            }
+            /* A running direction, dominated by the recent (larger)
+             * differences. */
+            for (m = 0; m < 4; m++)
+                prev[m] = 0.5 * prev[m] + d[m];
+            have = true;
+        }
+    }
+}
+
+static void resolve_split(struct gs_tracker *t, int ci)
+{
+    struct track *c = &t->tr[ci], *pa = &t->tr[c->split_parent];
+    struct back_est bp, bc;
+    struct gs_plot *all, *to_p, *to_c, *shared;
+    int *owner, *side;
+    int n = 0, ns = 0, np = 0, nc = 0, i, keep = -1;
+
+    /* Once early (the tracks' output is wrong while they mix), once when
+     * the objects are well apart. */
+    c->split_pending = c->split_round++ == 0;
+    if (!pa->used || pa->serial != c->split_parent_serial || !c->confirmed ||
+        !pa->confirmed || c->est.imm || pa->est.imm)
+        return;
+    /* The parent's state just before the split must still be held. */
+    for (i = 0; i < pa->h_len; i++)
+        if (hist_at(pa, t, i)->plot.time >= c->split_time) {
+            keep = i;
+            break;
+        }
+    if (keep <= 0)
+        return;
+    all = gs_calloc((size_t)(pa->h_len + c->h_len), sizeof(*all));
+    shared = gs_calloc((size_t)pa->h_len + 1, sizeof(*shared));
+    owner = gs_calloc((size_t)(pa->h_len + c->h_len), sizeof(int));
+    side = gs_calloc((size_t)(pa->h_len + c->h_len), sizeof(int));
+    to_p = gs_calloc((size_t)(2 * (pa->h_len + c->h_len)) + 1, sizeof(*to_p));
+    to_c = gs_calloc((size_t)(2 * (pa->h_len + c->h_len)) + 1, sizeof(*to_c));
+    /* The plots of both since the split; a merged plot that both took
+     * (share_merged) is set aside and given to both again. */
+    for (i = keep; i < pa->h_len; i++) {
+        const struct gs_plot *q = &hist_at(pa, t, i)->plot;
+
+        if (is_shared(q))
+            shared[ns++] = *q;
+        else
+            all[n++] = *q;
+    }
+    for (i = 0; i < c->h_len; i++) {
+        const struct gs_plot *q = &hist_at(c, t, i)->plot;
+
+        if (q->time >= c->split_time && !is_shared(q))
+            all[n++] = *q;
+    }
+    /* Newest first; within a scan by range, for the side labels. */
+    {
+        int a, b;
+
+        qsort(all, (size_t)n, sizeof(*all), by_time_desc);
+        for (a = 0; a < n; a = b) {
+            for (b = a; b < n && all[b].time == all[a].time; b++)
+                ;
+            qsort(all + a, (size_t)(b - a), sizeof(*all), by_time_asc);
+        }
+    }
+    label_sides(t, all, n, side);
+    /*
+     * Which side of each radar is the parent's: every combination of the
+     * radars that resolved the pair is tried, both trajectories fitted to
+     * the plots it gives them, and the most likely kept. Deciding radar by
+     * radar could hand a track one object's plots from one radar and the
+     * other's from another, a mixture that fits neither.
+     */
+    {
+        int radars[RESOLVE_RADARS], nr = 0, best_mask = -1, mask, r;
+        double best = INFINITY;
+
+        for (i = 0; i < n; i++) {
+            if (side[i] == 0)
+                continue;
+            for (r = 0; r < nr; r++)
+                if (radars[r] == all[i].sensor)
+                    break;
+            if (r == nr) {
+                if (nr == RESOLVE_RADARS)
+                    goto out;
+                radars[nr++] = all[i].sensor;
+            }
+        }
+        if (nr == 0)
+            goto out;
+        for (mask = 0; mask < (1 << nr); mask++) {
+            double cost;
+
+            for (i = 0; i < n; i++) {
+                owner[i] = -1;
+                if (side[i] == 0)
+                    continue;
+                for (r = 0; radars[r] != all[i].sensor; r++)
+                    ;
+                owner[i] = (side[i] > 0) == !((mask >> r) & 1) ? 0 : 1;
+            }
+            np = collect(all, owner, n, 0, to_p);
+            nc = collect(all, owner, n, 1, to_c);
+            cost = trial_cost(t, c->split_est, to_p, np) +
+                   trial_cost(t, c->split_est, to_c, nc);
+            if (cost < best) {
+                best = cost;
+                best_mask = mask;
+            }
+        }
+        for (i = 0; i < n; i++) {
+            owner[i] = -1;
+            if (side[i] == 0)
+                continue;
+            for (r = 0; radars[r] != all[i].sensor; r++)
+                ;
+            owner[i] = (side[i] > 0) == !((best_mask >> r) & 1) ? 0 : 1;
+        }
+    }
+    /* The trajectories of the resolved plots; then the single plots (one
+     * object missed, or both merged) go to the one they fit. */
+    np = collect(all, owner, n, 0, to_p);
+    nc = collect(all, owner, n, 1, to_c);
+    trial_filter(t, c->split_est, to_p, np, &bp);
+    trial_filter(t, c->split_est, to_c, nc, &bc);
+    {
+        int *singles = gs_calloc((size_t)n + 1, sizeof(int));
+
+        for (i = 0; i < n; i++)
+            singles[i] = side[i] == 0 ? -1 : owner[i];
+        if (sort_plots(t, all, n, bp, bc, owner) < 0) {
+            gs_free(singles);
+            goto out;
+        }
+        for (i = 0; i < n; i++)
+            if (singles[i] >= 0)
+                owner[i] = singles[i];
+        gs_free(singles);
+    }
+    np = collect(all, owner, n, 0, to_p);
+    nc = collect(all, owner, n, 1, to_c);
+    if (np < 3 || nc < 3)
+        goto out;
+    memcpy(to_p + np, shared, sizeof(*shared) * (size_t)ns);
+    memcpy(to_c + nc, shared, sizeof(*shared) * (size_t)ns);
+    np += ns;
+    nc += ns;
+    qsort(to_p, (size_t)np, sizeof(*to_p), by_time_asc);
+    qsort(to_c, (size_t)nc, sizeof(*to_c), by_time_asc);
+    refilter_from(t, pa, keep, c->split_est, to_p, np);
+    refilter_from(t, c, 0, c->split_est, to_c, nc);
+    t->st.splits_resolved++;
+out:
+    gs_free(to_p);
+    gs_free(to_c);
+    gs_free(all);
+    gs_free(shared);
+    gs_free(owner);
+    gs_free(side);
 }
 
 /* Tracks that end: tentative ones that miss, confirmed ones that stop
@@ -1045,6 +1544,15 @@ static void maintain(struct gs_tracker *t)
         if (quiet > (k->est.imm ? t->c.boost_coast_max : t->c.coast_max)) {
             lose_track(t, i);
             continue;
+        }
+        if (k->split_pending &&
+            (double)(t->latest - k->split_time) * US >=
+                (k->split_round == 0 ? RESOLVE_FIRST : RESOLVE_AFTER)) {
+            /* Both ballistic by now, or the chance has passed. */
+            if (!k->est.imm ||
+                (double)(t->latest - k->split_time) * US >
+                    RESOLVE_GIVE_UP)
+                resolve_split(t, i);
         }
         if (k->fused >= 0) {
             struct fused *f = &t->fu[k->fused];

@@ -94,6 +94,8 @@ struct gs_tracker_stats {
     size_t plots_accepted, plots_rejected, plots_too_late;
     size_t plots_in_tracks, plots_refiltered;
     size_t tracks_started, tracks_confirmed, tracks_lost;
+    size_t splits_resolved;     /* separations whose plots were re-sorted */
+    size_t plots_shared;        /* merged plots given to a second track */
     size_t partner_accepted, partner_rejected;
     size_t updates_out, updates_dropped;
     size_t predictions;        /* impact and launch predictions made */
