@@ -563,16 +563,16 @@ static void filter_steps(const struct scen *s, int n_sc)
             struct opts o1 = {1, 1, 1.0, GS_FILTER_AUTO, GS_FUSE_ICI, false};
             double secs_all = 0, pred = 0;
             size_t plots_all = 0, preds = 0;
-            int k;
+            int na;
 
-            for (k = 0; k < s[i].n_nations; k++) {
+            for (na = 0; na < s[i].n_nations; na++) {
                 struct updates ups;
                 struct gs_tracker_stats st;
                 double secs;
                 size_t np;
 
                 memset(&ups, 0, sizeof(ups));
-                run_tracker(&o1, &s[i].sc, s[i].nations[k], p, n, NULL, 0,
+                run_tracker(&o1, &s[i].sc, s[i].nations[na], p, n, NULL, 0,
                             &ups, &secs, &np, &st);
                 secs_all += secs;
                 plots_all += np;
