@@ -506,8 +506,10 @@ static int launch_ballistic(const double x[7], const double P[49],
     for (i = 0; i < NP; i++) {
         double *y = pts + i * N, dt;
 
-        if (y[GS_X_KAPPA] < 0)
-            y[GS_X_KAPPA] = 0;
+        /* No drag on the way back: flown backwards, drag feeds on itself
+         * (the speed grows as the air thickens), and before burnout the
+         * thrust, not drag, ruled the flight anyway. */
+        y[GS_X_KAPPA] = 0;
         rc = fly_back_ballistic(y, &dt);
         if (rc < 0)
             return rc;
