@@ -59,22 +59,32 @@ static int combine(enum gs_fusion_rule rule, int n, const double *xa,
     return 0;
 }
 
-/* -log det P = log det Y for weight w; +inf when Y is not definite. */
+/* The size of P for weight w: log det P (= -log det Y), or the weighted
+ * trace; +inf when Y is not definite. */
 static double cost(enum gs_fusion_rule rule, int n, const double *xa,
                    const double *Ia, const double *Pa, const double *xb,
-                   const double *Ib, const double *Pb, double w)
+                   const double *Ib, const double *Pb, const double *W,
+                   double w)
 {
     double Y[GS_MAT_MAX * GS_MAT_MAX], y[GS_MAT_MAX], ld;
+    double P[GS_MAT_MAX * GS_MAT_MAX], tr = 0;
+    int i;
 
     if (combine(rule, n, xa, Ia, Pa, xb, Ib, Pb, w, Y, y) < 0 ||
         gs_mat_logdet_spd(Y, n, &ld) < 0)
         return INFINITY;
-    return -ld;
+    if (W == NULL)
+        return -ld;
+    if (gs_mat_inverse_spd(Y, P, n) < 0)
+        return INFINITY;
+    for (i = 0; i < n; i++)
+        tr += W[i] * P[i * n + i];
+    return tr;
 }
 
 int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa,
-            const double *Pa, const double *xb, const double *Pb, double *x,
-            double *P)
+            const double *Pa, const double *xb, const double *Pb,
+            const double *W, double *x, double *P)
 {
     double Ia[GS_MAT_MAX * GS_MAT_MAX], Ib[GS_MAT_MAX * GS_MAT_MAX];
     double Y[GS_MAT_MAX * GS_MAT_MAX], y[GS_MAT_MAX];
@@ -92,8 +102,8 @@ int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa,
          * points (one estimate alone) are always candidates. */
         const double g = 0.6180339887498949;
         double lo = 0, hi = 1, a = hi - g * (hi - lo), b = lo + g * (hi - lo);
-        double fa = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, a);
-        double fb = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, b);
+        double fa = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, W, a);
+        double fb = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, W, b);
         double f0, f1, fw;
         int it;
 
@@ -103,19 +113,19 @@ int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa,
                 b = a;
                 fb = fa;
                 a = hi - g * (hi - lo);
-                fa = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, a);
+                fa = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, W, a);
             } else {
                 lo = a;
                 a = b;
                 fa = fb;
                 b = lo + g * (hi - lo);
-                fb = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, b);
+                fb = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, W, b);
             }
         }
         w = 0.5 * (lo + hi);
-        fw = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, w);
-        f0 = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, 0);
-        f1 = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, 1);
+        fw = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, W, w);
+        f0 = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, W, 0);
+        f1 = cost(rule, n, xa, Ia, Pa, xb, Ib, Pb, W, 1);
         if (f0 < fw && f0 <= f1)
             w = 0;
         else if (f1 < fw)

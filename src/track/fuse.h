@@ -20,8 +20,14 @@
  *       estimates share (common priors, process noise, exchanged data),
  *       and never looser than CI.
  *
- * In both, w in [0, 1] minimises det P (golden-section search). NAIVE is
- * the independent-information fusion, for comparison only.
+ * In both, w in [0, 1] minimises a size of P (golden-section search): det P
+ * by default, or the weighted trace sum_i W_i P_ii when weights are given
+ * (the tracker weighs velocity by (100 s)^2 against position: the impact
+ * point depends on velocity first, and the volume det P can shrink while
+ * the impact-relevant directions grow). The end points w = 0 and 1 return
+ * one input unchanged, so neither rule is ever worse than the better input
+ * in that size. NAIVE is the independent-information fusion, for
+ * comparison only.
  */
 #ifndef GS_TRACK_FUSE_H
 #define GS_TRACK_FUSE_H
@@ -33,11 +39,12 @@ const char *gs_fusion_rule_name(enum gs_fusion_rule r);
 
 /*
  * Fuses (xa, Pa) and (xb, Pb) of n <= 10 components into (x, P) (which may
- * alias neither input). Returns 0, or GS_ERR_INVALID when a covariance is
+ * alias neither input); W (n weights, or NULL for det P) picks the size
+ * minimised. Returns 0, or GS_ERR_INVALID when a covariance is
  * not positive definite.
  */
 int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa,
-            const double *Pa, const double *xb, const double *Pb, double *x,
-            double *P);
+            const double *Pa, const double *xb, const double *Pb,
+            const double *W, double *x, double *P);
 
 #endif

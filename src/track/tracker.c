@@ -539,6 +539,10 @@ static double ellipse_area(const struct gs_ground_point *g)
 
 static void detach_partner(struct gs_tracker *t, int fi, int slot);
 
+/* The size fusion minimises: position variance plus (100 s)^2 times the
+ * velocity variance, what an impact prediction minutes ahead depends on. */
+static const double fuse_weights[6] = {1, 1, 1, 1e4, 1e4, 1e4};
+
 /*
  * Builds the output of fused track fi at time tm: the local estimate and
  * the fresh partner estimates fused, the predictions refreshed when due.
@@ -599,7 +603,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
                 i--;
                 continue;
             }
-            if (gs_fuse(t->c.fusion, 6, xf, Pf, xp, Pp, xo, Po) < 0)
+            if (gs_fuse(t->c.fusion, 6, xf, Pf, xp, Pp, fuse_weights, xo,
+                        Po) < 0)
                 continue;
             memcpy(xf, xo, sizeof(xf));
             memcpy(Pf, Po, sizeof(Pf));
@@ -618,7 +623,9 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         /* A partner that predicts no impact yet thinks it too early. */
         if (k == NULL && !p->u.impact.valid)
             boosting = true;
-        if (!kappa_known && p->u.has_kappa) {
+        /* The ballistic coefficient: the best known of all. */
+        if (p->u.has_kappa &&
+            (!kappa_known || p->u.kappa_sigma < kap_sigma)) {
             x7[6] = p->u.kappa;
             kap_sigma = p->u.kappa_sigma;
             kappa_known = true;

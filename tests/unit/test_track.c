@@ -1044,7 +1044,7 @@ static void fusion_is_consistent(void **state)
         double zero[6] = {0, 0, 0, 0, 0, 0};
 
         assert_int_equal(gs_fuse((enum gs_fusion_rule)rule, 6, zero, Pa,
-                                 zero, Pb, x, P), 0);
+                                 zero, Pb, NULL, x, P), 0);
         for (trial = 0; trial < N; trial++) {
             double wa[6], wb[6], wc[6], ea[6], eb[6], e[6], Pi_a[36],
                 Pi_b[36];
@@ -1069,7 +1069,7 @@ static void fusion_is_consistent(void **state)
                 eb[i] += c;
             }
             assert_int_equal(gs_fuse((enum gs_fusion_rule)rule, 6, ea, Pa,
-                                     eb, Pb, e, P), 0);
+                                     eb, Pb, NULL, e, P), 0);
             for (i = 0; i < 6; i++)
                 for (k = 0; k < 6; k++)
                     S[i * 6 + k] += e[i] * e[k] / N;
@@ -1104,8 +1104,8 @@ static void fusion_is_consistent(void **state)
         /* ICI is never looser than CI. */
         double x1[6], P1[36], x2[6], P2[36], z[6] = {0}, d1, d2;
 
-        gs_fuse(GS_FUSE_CI, 6, z, Pa, z, Pb, x1, P1);
-        gs_fuse(GS_FUSE_ICI, 6, z, Pa, z, Pb, x2, P2);
+        gs_fuse(GS_FUSE_CI, 6, z, Pa, z, Pb, NULL, x1, P1);
+        gs_fuse(GS_FUSE_ICI, 6, z, Pa, z, Pb, NULL, x2, P2);
         gs_mat_logdet_spd(P1, 6, &d1);
         gs_mat_logdet_spd(P2, 6, &d2);
         assert_true(d2 <= d1 + 1e-9);
