@@ -40,8 +40,8 @@
 #include "track/tracker.h"
 
 #define MAX_SCENARIOS 16
-#define MAX_SYSTEMS 8   /* nations and the fused node */
-#define MAX_BINS 6000   /* 1-s bins after launch */
+#define MAX_SYSTEMS 8 /* nations and the fused node */
+#define MAX_BINS 6000 /* 1-s bins after launch */
 
 struct opts {
     int seeds, jobs;
@@ -129,8 +129,8 @@ static int by_at(const void *a, const void *b)
  * the timing.
  */
 static void run_tracker(const struct opts *o, const struct gs_scenario *sc,
-                        const char *nat, const struct gs_sim_plot *p,
-                        size_t n, const struct partner_feed *feed, size_t nf,
+                        const char *nat, const struct gs_sim_plot *p, size_t n,
+                        const struct partner_feed *feed, size_t nf,
                         struct updates *ups, double *secs, size_t *plots,
                         struct gs_tracker_stats *st)
 {
@@ -273,8 +273,8 @@ static void one_run(const struct opts *o, struct scen *s, int seed,
         return;
     }
     for (k = 0; k < nn; k++) {
-        run_tracker(o, &s->sc, s->nations[k], p, n, NULL, 0, &ups[k],
-                    &secs[k], &plots[k], &st[k]);
+        run_tracker(o, &s->sc, s->nations[k], p, n, NULL, 0, &ups[k], &secs[k],
+                    &plots[k], &st[k]);
         if (strcmp(s->nations[k], s->sc.fusion_node) == 0)
             fusion = k;
     }
@@ -289,8 +289,8 @@ static void one_run(const struct opts *o, struct scen *s, int seed,
             continue;
         for (i = 0; i < ups[k].n; i++) {
             feed[nf].u = &ups[k].u[i];
-            feed[nf].at = ups[k].u[i].time +
-                          (gs_time_t)llround(o->latency * 1e6);
+            feed[nf].at =
+                ups[k].u[i].time + (gs_time_t)llround(o->latency * 1e6);
             nf++;
         }
     }
@@ -301,10 +301,10 @@ static void one_run(const struct opts *o, struct scen *s, int seed,
     ec.filter = o->filter;
     for (k = 0; k <= nn; k++) {
         for (j = 0; j < s->sc.n_sensors; j++)
-            use[j] = k == nn ||
-                     strcmp(s->sc.sensors[j].nation, s->nations[k]) == 0;
-        gs_eval_run(&truth, s->sc.sensors, s->sc.n_sensors, use, &ec,
-                    ups[k].u, ups[k].n, &ev[k]);
+            use[j] =
+                k == nn || strcmp(s->sc.sensors[j].nation, s->nations[k]) == 0;
+        gs_eval_run(&truth, s->sc.sensors, s->sc.n_sensors, use, &ec, ups[k].u,
+                    ups[k].n, &ev[k]);
     }
     pthread_mutex_lock(lock);
     for (k = 0; k <= nn; k++)
@@ -348,10 +348,10 @@ static void print_scenario(const struct opts *o, const struct scen *s)
     size_t b;
 
     printf("\n== %s: %d runs (%d failed), fusion node %s, partner latency "
-           "%.1f s\n", s->sc.name, s->runs, s->failed, s->sc.fusion_node,
-           o->latency);
-    printf("%-7s %-9s %9s %8s %17s %8s %9s\n", "system", "phase",
-           "RMSE/rtB", "RMSE m", "ANEES [95% band]", "in band", "updates");
+           "%.1f s\n",
+           s->sc.name, s->runs, s->failed, s->sc.fusion_node, o->latency);
+    printf("%-7s %-9s %9s %8s %17s %8s %9s\n", "system", "phase", "RMSE/rtB",
+           "RMSE m", "ANEES [95% band]", "in band", "updates");
     for (k = 0; k <= nn; k++) {
         const struct acc *a = &s->sys[k];
         const char *name = k < nn ? s->nations[k] : "fused";
@@ -386,16 +386,14 @@ static void print_scenario(const struct opts *o, const struct scen *s)
                    name, phase_names[p], ratio,
                    sqrt(a->err2[p] / (double)a->n[p]),
                    bins ? anees / (double)bins : NAN, lo, hi,
-                   bins ? 100.0 * (double)inband / (double)bins : 0.0,
-                   a->n[p]);
+                   bins ? 100.0 * (double)inband / (double)bins : 0.0, a->n[p]);
         }
     }
     printf("%-7s %8s %8s %8s %8s %8s %9s %8s %7s %8s %8s %8s\n", "system",
-           "miss60", "miss120", "miss300", "last", "cover", "launch",
-           "dt", "pad in", "to<50km", "us/plot", "ms/pred");
-    printf("%-7s %8s %8s %8s %8s %8s %9s %8s %7s %8s %8s %8s\n", "", "km",
-           "km", "km", "km", "95%ell", "km", "s", "ell", "s", "no pred",
-           "");
+           "miss60", "miss120", "miss300", "last", "cover", "launch", "dt",
+           "pad in", "to<50km", "us/plot", "ms/pred");
+    printf("%-7s %8s %8s %8s %8s %8s %9s %8s %7s %8s %8s %8s\n", "", "km", "km",
+           "km", "km", "95%ell", "km", "s", "ell", "s", "no pred", "");
     for (k = 0; k <= nn; k++) {
         const struct acc *a = &s->sys[k];
         const char *name = k < nn ? s->nations[k] : "fused";
@@ -429,11 +427,10 @@ static void print_scenario(const struct opts *o, const struct scen *s)
         else
             printf(" %8s", "-");
         printf(" %8.1f %8.2f\n",
-               a->plots ? (a->seconds - a->pred_seconds) * 1e6 /
-                              (double)a->plots
-                        : 0.0,
-               a->predictions ? a->pred_seconds * 1e3 /
-                                    (double)a->predictions
+               a->plots
+                   ? (a->seconds - a->pred_seconds) * 1e6 / (double)a->plots
+                   : 0.0,
+               a->predictions ? a->pred_seconds * 1e3 / (double)a->predictions
                               : 0.0);
     }
     /* Fused over the best single nation (means of the miss). */
@@ -453,8 +450,7 @@ static void print_scenario(const struct opts *o, const struct scen *s)
                                                       (size_t)s->runs * 9
                                       ? a->miss_sum[m] / (double)a->miss_n[m]
                                       : INFINITY)
-                               : (a->final_n ? a->final_sum /
-                                                   (double)a->final_n
+                               : (a->final_n ? a->final_sum / (double)a->final_n
                                              : INFINITY);
 
                 if (v < best) {
@@ -489,14 +485,13 @@ static void print_scenario(const struct opts *o, const struct scen *s)
                                      : 0.0);
         printf("; per run, tracks on nothing:");
         for (m = 0; m <= nn; m++)
-            printf(" %.2f", s->runs ? (double)s->sys[m].false_tracks /
-                                          (double)s->runs
-                                    : 0.0);
+            printf(" %.2f",
+                   s->runs ? (double)s->sys[m].false_tracks / (double)s->runs
+                           : 0.0);
         printf(", swaps:");
         for (m = 0; m <= nn; m++)
-            printf(" %.2f", s->runs ? (double)s->sys[m].swaps /
-                                          (double)s->runs
-                                    : 0.0);
+            printf(" %.2f",
+                   s->runs ? (double)s->sys[m].swaps / (double)s->runs : 0.0);
         printf("\n");
     }
 }
@@ -582,18 +577,18 @@ static void filter_steps(const struct scen *s, int n_sc)
             }
             printf("tracker (%s, seed 1, one thread): %.1f us per plot in "
                    "all, %.1f us without impact/launch predictions; %.2f ms "
-                   "per prediction (%zu)\n", s[i].sc.name,
+                   "per prediction (%zu)\n",
+                   s[i].sc.name,
                    plots_all ? secs_all * 1e6 / (double)plots_all : 0,
-                   plots_all ? (secs_all - pred) * 1e6 / (double)plots_all
-                             : 0,
+                   plots_all ? (secs_all - pred) * 1e6 / (double)plots_all : 0,
                    preds ? pred * 1e3 / (double)preds : 0, preds);
         }
         printf("filter step (%s, warhead plots, seed 1): IMM boost/ballistic "
                "%.1f us (%zu), EKF %.1f us (%zu), UKF %.1f us (%zu)\n",
-               s[i].sc.name, used[0] ? (double)ns[0] / 1e3 / (double)used[0] : 0,
-               used[0], used[1] ? (double)ns[1] / 1e3 / (double)used[1] : 0,
-               used[1], used[2] ? (double)ns[2] / 1e3 / (double)used[2] : 0,
-               used[2]);
+               s[i].sc.name,
+               used[0] ? (double)ns[0] / 1e3 / (double)used[0] : 0, used[0],
+               used[1] ? (double)ns[1] / 1e3 / (double)used[1] : 0, used[1],
+               used[2] ? (double)ns[2] / 1e3 / (double)used[2] : 0, used[2]);
         gs_free(p);
         gs_truth_free(&truth);
     }
@@ -710,7 +705,8 @@ int main(int argc, char **argv)
         gs_free(paths[i]);
     }
     printf("bench-track: %d scenario(s) x %d seeds, %d jobs, filter %s, "
-           "fusion %s, impact %s\n", n_paths, o.seeds, o.jobs,
+           "fusion %s, impact %s\n",
+           n_paths, o.seeds, o.jobs,
            o.filter == GS_FILTER_AUTO  ? "auto (EKF; UKF in re-entry)"
            : o.filter == GS_FILTER_EKF ? "ekf"
                                        : "ukf",

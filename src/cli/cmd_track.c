@@ -46,8 +46,7 @@ static const char sim_usage[] =
     "  --out DIR  where to write (created if missing)\n"
     "  --help     print this help\n";
 
-static FILE *open_out(const char *dir, const char *name, char *path,
-                      size_t n)
+static FILE *open_out(const char *dir, const char *name, char *path, size_t n)
 {
     FILE *f;
 
@@ -149,7 +148,8 @@ static int cmd_sim(int argc, char **argv)
             if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
                 optarg[0] == '\0') {
                 cli_error("--seed needs a whole number from 0 to 2^64-1, not "
-                          "\"%s\"", optarg);
+                          "\"%s\"",
+                          optarg);
                 return EXIT_USAGE;
             }
             have_seed = true;
@@ -189,7 +189,8 @@ static int cmd_sim(int argc, char **argv)
     memset(&truth, 0, sizeof(truth));
     if (gs_sim_run(&sc, (uint64_t)seed, &truth, &p, &n) < 0) {
         cli_error("%s: a flight did not come down within 3 hours; check the "
-                  "profile", argv[optind]);
+                  "profile",
+                  argv[optind]);
         goto out;
     }
     for (i = 0; i < sc.n_sensors; i++) {
@@ -208,8 +209,7 @@ static int cmd_sim(int argc, char **argv)
         size_t c;
 
         snprintf(name, sizeof(name), "sensors-%s.json", nations[k]);
-        if (write_sensors(dir, name, sc.sensors, sc.n_sensors, nations[k]) <
-            0)
+        if (write_sensors(dir, name, sc.sensors, sc.n_sensors, nations[k]) < 0)
             goto out;
         snprintf(name, sizeof(name), "plots-%s.jsonl", nations[k]);
         if (write_plots(dir, name, &sc, p, n, nations[k], &c) < 0)
@@ -230,9 +230,10 @@ static int cmd_sim(int argc, char **argv)
 
         gs_geodesic_inverse(o->launch.lat, o->launch.lon, o->impact.lat,
                             o->impact.lon, &s, NULL);
-        fprintf(stderr, "gsomia sim: %-8s %-7s range %7.1f km, apogee "
-                "%7.1f km, flight %6.1f s\n", o->id,
-                gs_object_kind_name(o->kind), s / 1e3, o->h_apogee / 1e3,
+        fprintf(stderr,
+                "gsomia sim: %-8s %-7s range %7.1f km, apogee "
+                "%7.1f km, flight %6.1f s\n",
+                o->id, gs_object_kind_name(o->kind), s / 1e3, o->h_apogee / 1e3,
                 o->t_impact - o->t_launch);
     }
     fprintf(stderr, "gsomia sim: seed %llu, %zu plots written to %s\n", seed,
@@ -248,7 +249,8 @@ out:
 /* ---------------------------------------------------------------- track */
 
 static const char track_usage[] =
-    "usage: gsomia track --sensors FILE [--nation NAT] [--fuse-tracks FILE]...\n"
+    "usage: gsomia track --sensors FILE [--nation NAT] [--fuse-tracks "
+    "FILE]...\n"
     "                    [--output-interval S] [--partner-latency S]\n"
     "                    [--filter auto|ekf|ukf] [--fusion ici|ci]\n"
     "                    [--impact unscented|linear] < PLOTS > UPDATES\n"
@@ -354,8 +356,7 @@ static bool parse_seconds(const char *s, double lo, double hi, double *out)
 
     errno = 0;
     *out = strtod(s, &end);
-    return errno == 0 && *end == '\0' && end != s && *out >= lo &&
-           *out <= hi;
+    return errno == 0 && *end == '\0' && end != s && *out >= lo && *out <= hi;
 }
 
 static int cmd_track(int argc, char **argv)
@@ -465,8 +466,7 @@ static int cmd_track(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (nation != NULL && !gs_nation_valid(nation)) {
-        cli_error("--nation \"%s\" is not an ISO 3166-1 alpha-3 code",
-                  nation);
+        cli_error("--nation \"%s\" is not an ISO 3166-1 alpha-3 code", nation);
         return EXIT_USAGE;
     }
     gs_diag_init(&d);
@@ -499,8 +499,8 @@ static int cmd_track(int argc, char **argv)
             continue;
         lines++;
         gs_diag_init(&d);
-        if (gs_plot_parse(line, (size_t)len, "<stdin>", lineno, s, ns, &p,
-                          &d) < 0) {
+        if (gs_plot_parse(line, (size_t)len, "<stdin>", lineno, s, ns, &p, &d) <
+            0) {
             cli_print_diag(&d);
             gs_diag_free(&d);
             refused++;
@@ -535,10 +535,12 @@ static int cmd_track(int argc, char **argv)
         struct gs_tracker_stats st;
 
         gs_tracker_stats(t, &st);
-        fprintf(stderr, "gsomia track: %zu plots, %zu refused; %zu partner "
+        fprintf(stderr,
+                "gsomia track: %zu plots, %zu refused; %zu partner "
                 "updates (%zu unreadable); %zu tracks confirmed; %zu "
-                "updates\n", lines, refused, np, bad_partner,
-                st.tracks_confirmed, st.updates_out);
+                "updates\n",
+                lines, refused, np, bad_partner, st.tracks_confirmed,
+                st.updates_out);
     }
     status = EXIT_OK;
 out:
@@ -611,9 +613,9 @@ static json_t *eval_json(const struct gs_eval *e)
             if (cb > 0 && sb > 0) {
                 json_object_set_new(q, "bound",
                                     json_real(sqrt(sb / (double)cb)));
-                json_object_set_new(q, "ratio",
-                                    json_real(sqrt(se / (double)c) /
-                                              sqrt(sb / (double)cb)));
+                json_object_set_new(
+                    q, "ratio",
+                    json_real(sqrt(se / (double)c) / sqrt(sb / (double)cb)));
             }
             if (isfinite(sn))
                 json_object_set_new(q, "mean_nees", json_real(sn / (double)c));
@@ -624,8 +626,8 @@ static json_t *eval_json(const struct gs_eval *e)
             char key[16];
 
             snprintf(key, sizeof(key), "%.0f", gs_eval_miss_times[k]);
-            json_object_set_new(miss, key, o->has_miss[k]
-                                               ? json_real(o->miss[k])
+            json_object_set_new(miss, key,
+                                o->has_miss[k] ? json_real(o->miss[k])
                                                : json_null());
         }
         json_object_set_new(jo, "impact_miss_after_launch", miss);
@@ -770,8 +772,7 @@ out:
 }
 
 const struct cli_command cli_track_commands[] = {
-    {"sim", NULL, "simulate a missile scenario: radars, plots, truth",
-     cmd_sim},
+    {"sim", NULL, "simulate a missile scenario: radars, plots, truth", cmd_sim},
     {"track", NULL, "track missiles from radar plots (and partner tracks)",
      cmd_track},
     {"track-eval", NULL, "score track updates against the truth",

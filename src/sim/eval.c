@@ -87,7 +87,7 @@ static int score_object(const struct gs_truth *t, int oi,
     const struct gs_truth_object *o = &t->obj[oi];
     struct gs_pcrlb_meas *m = gs_calloc(t->n_det + 1, sizeof(*m));
     double *tq = gs_calloc(n + 1, sizeof(double));
-    double (*P)[36] = gs_calloc(n + 1, sizeof(*P));
+    double(*P)[36] = gs_calloc(n + 1, sizeof(*P));
     bool *valid = gs_calloc(n + 1, sizeof(bool));
     size_t *ui = gs_calloc(n + 1, sizeof(size_t));
     size_t nm = 0, nq = 0, i, k;
@@ -191,8 +191,8 @@ static int score_object(const struct gs_truth *t, int oi,
                                             up->launch.lon * GS_DEG,
                                             o->launch.lat, o->launch.lon);
             e->launch_dt = seconds(t, up->launch.time) - o->t_launch;
-            e->launch_inside = inside(&up->launch, o->launch.lat,
-                                      o->launch.lon);
+            e->launch_inside =
+                inside(&up->launch, o->launch.lat, o->launch.lon);
         }
     }
     /* A miss at a time needs a prediction made by then. */
@@ -218,10 +218,9 @@ static bool within(const struct gs_truth *t, const struct gs_track_update *u,
            MATCH_DISTANCE;
 }
 
-int gs_eval_run(const struct gs_truth *t, const struct gs_sensor *s,
-                size_t ns, const bool *use, const struct gs_est_config *c,
-                const struct gs_track_update *u, size_t n,
-                struct gs_eval *out)
+int gs_eval_run(const struct gs_truth *t, const struct gs_sensor *s, size_t ns,
+                const bool *use, const struct gs_est_config *c,
+                const struct gs_track_update *u, size_t n, struct gs_eval *out)
 {
     int *near = gs_calloc(n + 1, sizeof(int));
     int *match = gs_calloc(n + 1, sizeof(int));
@@ -371,18 +370,23 @@ void gs_eval_print(const struct gs_eval *e, FILE *out)
             }
             if (c == 0)
                 continue;
-            fprintf(out, "  %-9s RMSE %9.1f m  bound %9.1f m  ratio %5.2f"
-                    "  mean NEES %7.2f (6 expected)\n", phases[p],
-                    sqrt(se / c), cb ? sqrt(sb / cb) : NAN,
+            fprintf(out,
+                    "  %-9s RMSE %9.1f m  bound %9.1f m  ratio %5.2f"
+                    "  mean NEES %7.2f (6 expected)\n",
+                    phases[p], sqrt(se / c), cb ? sqrt(sb / cb) : NAN,
                     cb ? sqrt(se / c) / sqrt(sb / cb) : NAN, sn / c);
         }
         for (k = 0; k < GS_EVAL_MISS_TIMES; k++) {
             if (o->has_miss[k])
-                fprintf(out, "  impact miss at %3.0f s after launch: %.1f km"
-                        "\n", gs_eval_miss_times[k], o->miss[k] / 1e3);
+                fprintf(out,
+                        "  impact miss at %3.0f s after launch: %.1f km"
+                        "\n",
+                        gs_eval_miss_times[k], o->miss[k] / 1e3);
             else
-                fprintf(out, "  impact miss at %3.0f s after launch: no "
-                        "prediction yet\n", gs_eval_miss_times[k]);
+                fprintf(out,
+                        "  impact miss at %3.0f s after launch: no "
+                        "prediction yet\n",
+                        gs_eval_miss_times[k]);
         }
         if (o->has_final_miss)
             fprintf(out, "  last impact prediction: miss %.2f km\n",
@@ -392,8 +396,10 @@ void gs_eval_print(const struct gs_eval *e, FILE *out)
                     o->n_inside, o->n_impact,
                     100.0 * (double)o->n_inside / (double)o->n_impact);
         if (o->has_launch)
-            fprintf(out, "  launch point: error %.1f km, %+.1f s, %s its "
-                    "ellipse\n", o->launch_err / 1e3, o->launch_dt,
+            fprintf(out,
+                    "  launch point: error %.1f km, %+.1f s, %s its "
+                    "ellipse\n",
+                    o->launch_err / 1e3, o->launch_dt,
                     o->launch_inside ? "inside" : "outside");
         if (o->detected)
             fprintf(out, "  first detection %.1f s after launch", o->t_detect);

@@ -37,11 +37,11 @@
 extern const double gs_eval_miss_times[GS_EVAL_MISS_TIMES]; /* 60 120 300 */
 
 struct gs_eval_sample {
-    double t;           /* seconds after the object's launch */
-    enum gs_phase phase;/* the true phase */
-    double err2;        /* squared position error, m^2 */
-    double nees;        /* 6-dimensional NEES */
-    double bound2;      /* trace of the bound's position block, m^2 */
+    double t;            /* seconds after the object's launch */
+    enum gs_phase phase; /* the true phase */
+    double err2;         /* squared position error, m^2 */
+    double nees;         /* 6-dimensional NEES */
+    double bound2;       /* trace of the bound's position block, m^2 */
     bool has_bound;
 };
 
@@ -51,15 +51,15 @@ struct gs_eval_object {
     struct gs_eval_sample *s;
     size_t n;
     bool has_miss[GS_EVAL_MISS_TIMES];
-    double miss[GS_EVAL_MISS_TIMES];  /* m */
+    double miss[GS_EVAL_MISS_TIMES]; /* m */
     bool has_final_miss;
     double final_miss;
     size_t n_impact, n_inside;
     bool has_launch, launch_inside;
-    double launch_err, launch_dt;      /* m, s */
+    double launch_err, launch_dt; /* m, s */
     bool detected, has_confident;
-    double t_detect, t_confident;      /* s after launch */
-    int n_tracks;                      /* output tracks matched to it */
+    double t_detect, t_confident; /* s after launch */
+    int n_tracks;                 /* output tracks matched to it */
 };
 
 struct gs_eval {
@@ -75,10 +75,9 @@ struct gs_eval {
  * configuration (the bound's models). Returns 0, or GS_ERR_INVALID when
  * the bound fails. Free with gs_eval_free.
  */
-int gs_eval_run(const struct gs_truth *t, const struct gs_sensor *s,
-                size_t ns, const bool *use, const struct gs_est_config *c,
-                const struct gs_track_update *u, size_t n,
-                struct gs_eval *out);
+int gs_eval_run(const struct gs_truth *t, const struct gs_sensor *s, size_t ns,
+                const bool *use, const struct gs_est_config *c,
+                const struct gs_track_update *u, size_t n, struct gs_eval *out);
 void gs_eval_free(struct gs_eval *e);
 
 /* Prints a human summary of e. */

@@ -145,8 +145,9 @@ static void scan(const struct gs_scenario *sc, struct gs_truth *t,
         sp.p.time = when;
         sp.p.sensor = si;
         sp.p.range = (0.05 + 0.95 * gs_rng_uniform(rng)) * s->max_range;
-        sp.p.az = fmod(s->boresight + (gs_rng_uniform(rng) - 0.5) * fov +
-                           4 * GS_PI, 2 * GS_PI);
+        sp.p.az =
+            fmod(s->boresight + (gs_rng_uniform(rng) - 0.5) * fov + 4 * GS_PI,
+                 2 * GS_PI);
         sp.p.el = s->min_elevation + 0.5 * gs_rng_uniform(rng);
         if (s->sigma_rr > 0) {
             sp.p.has_rr = true;
@@ -188,8 +189,8 @@ void gs_sim_radars(const struct gs_scenario *sc, struct gs_truth *t,
      * of a seed when the share changes. */
     for (i = 0; i < ps.n; i++) {
         if (sc->late_fraction > 0 && gs_rng_uniform(rng) < sc->late_fraction)
-            ps.p[i].arrival += (gs_time_t)llround(
-                gs_rng_uniform(rng) * sc->late_max_delay * 1e6);
+            ps.p[i].arrival += (gs_time_t)llround(gs_rng_uniform(rng) *
+                                                  sc->late_max_delay * 1e6);
     }
     if (ps.n > 0)
         qsort(ps.p, ps.n, sizeof(*ps.p), by_arrival);
@@ -197,8 +198,8 @@ void gs_sim_radars(const struct gs_scenario *sc, struct gs_truth *t,
     *n = ps.n;
 }
 
-int gs_sim_run(const struct gs_scenario *sc, uint64_t seed,
-               struct gs_truth *t, struct gs_sim_plot **plots, size_t *n)
+int gs_sim_run(const struct gs_scenario *sc, uint64_t seed, struct gs_truth *t,
+               struct gs_sim_plot **plots, size_t *n)
 {
     struct gs_rng rng;
     int rc;

@@ -43,7 +43,7 @@ void gs_sim_radars(const struct gs_scenario *sc, struct gs_truth *t,
  * The whole simulation for one seed: flights, then plots. On failure (a
  * flight that diverges) returns GS_ERR_INVALID with nothing allocated.
  */
-int gs_sim_run(const struct gs_scenario *sc, uint64_t seed,
-               struct gs_truth *t, struct gs_sim_plot **plots, size_t *n);
+int gs_sim_run(const struct gs_scenario *sc, uint64_t seed, struct gs_truth *t,
+               struct gs_sim_plot **plots, size_t *n);
 
 #endif

@@ -27,8 +27,8 @@ static int num(const struct gs_jctx *c, const json_t *v, const char *key,
     if (!(*out >= lo && *out <= hi)) {
         struct gs_pos p = gs_jpos_member(c->doc, v, key);
 
-        gs_diag_error(c->diag, &p, "\"%s\" must be between %g and %g%s%s",
-                      key, lo, hi, unit[0] ? " " : "", unit);
+        gs_diag_error(c->diag, &p, "\"%s\" must be between %g and %g%s%s", key,
+                      lo, hi, unit[0] ? " " : "", unit);
         return GS_ERR_INVALID;
     }
     return 0;
@@ -36,9 +36,8 @@ static int num(const struct gs_jctx *c, const json_t *v, const char *key,
 
 static int stage(const struct gs_jctx *c, const json_t *v, struct gs_stage *s)
 {
-    static const char *const allowed[] = {"burn", "acceleration",
-                                          "spent_beta", "separation_dv",
-                                          NULL};
+    static const char *const allowed[] = {"burn", "acceleration", "spent_beta",
+                                          "separation_dv", NULL};
     const json_t *acc;
     int rc = gs_json_object(c, v, "stage", allowed);
 
@@ -56,7 +55,8 @@ static int stage(const struct gs_jctx *c, const json_t *v, struct gs_stage *s)
             json_number_value(a1) > 1000) {
             struct gs_pos p = gs_jpos_member(c->doc, v, "acceleration");
 
-            gs_diag_error(c->diag, &p, "\"acceleration\" must be [at "
+            gs_diag_error(c->diag, &p,
+                          "\"acceleration\" must be [at "
                           "ignition, at burnout] in m/s^2, 0 < first <= "
                           "second <= 1000");
             rc = GS_ERR_INVALID;
@@ -66,8 +66,8 @@ static int stage(const struct gs_jctx *c, const json_t *v, struct gs_stage *s)
         }
     }
     if (rc == 0)
-        rc = num(c, v, "spent_beta", false, 0, 0, 1e6, "kg/m^2",
-                 &s->spent_beta);
+        rc =
+            num(c, v, "spent_beta", false, 0, 0, 1e6, "kg/m^2", &s->spent_beta);
     if (rc == 0)
         rc = num(c, v, "separation_dv", false, 2, 0, 100, "m/s",
                  &s->separation_dv);
@@ -77,13 +77,13 @@ static int stage(const struct gs_jctx *c, const json_t *v, struct gs_stage *s)
 static int missile(const struct gs_jctx *c, const json_t *v,
                    struct gs_missile *m)
 {
-    static const char *const allowed[] = {"id", "launch", "heading",
-                                          "profile", NULL};
-    static const char *const launch_keys[] = {"latitude", "longitude",
-                                              "height", "time", NULL};
-    static const char *const profile_keys[] = {"vertical_time", "pitch_end",
-                                               "pitch_time", "stages", "beta",
-                                               "debris", NULL};
+    static const char *const allowed[] = {"id", "launch", "heading", "profile",
+                                          NULL};
+    static const char *const launch_keys[] = {"latitude", "longitude", "height",
+                                              "time", NULL};
+    static const char *const profile_keys[] = {
+        "vertical_time", "pitch_end", "pitch_time", "stages",
+        "beta",          "debris",    NULL};
     static const char *const debris_keys[] = {"count", "dv", "beta", NULL};
     const json_t *launch, *profile, *stages, *debris;
     const char *id;
@@ -98,8 +98,10 @@ static int missile(const struct gs_jctx *c, const json_t *v,
     if (rc == 0 && strlen(id) >= GS_SIM_ID_SIZE) {
         struct gs_pos p = gs_jpos_member(c->doc, v, "id");
 
-        gs_diag_error(c->diag, &p, "missile id \"%s\" is longer than %d "
-                      "characters", id, GS_SIM_ID_SIZE - 1);
+        gs_diag_error(c->diag, &p,
+                      "missile id \"%s\" is longer than %d "
+                      "characters",
+                      id, GS_SIM_ID_SIZE - 1);
         rc = GS_ERR_INVALID;
     }
     if (rc < 0)
@@ -110,8 +112,10 @@ static int missile(const struct gs_jctx *c, const json_t *v,
     if (launch == NULL || profile == NULL) {
         struct gs_pos p = gs_jpos_value(c->doc, v);
 
-        gs_diag_error(c->diag, &p, "missile \"%s\" needs \"launch\" and "
-                      "\"profile\"", id);
+        gs_diag_error(c->diag, &p,
+                      "missile \"%s\" needs \"launch\" and "
+                      "\"profile\"",
+                      id);
         return GS_ERR_INVALID;
     }
     rc = gs_json_object(c, launch, "launch", launch_keys);
@@ -132,14 +136,13 @@ static int missile(const struct gs_jctx *c, const json_t *v,
         rc = num(c, profile, "vertical_time", false, 5, 0, 120, "s",
                  &m->vertical_time);
     if (rc == 0)
-        rc = num(c, profile, "pitch_end", true, 0, -0.5, GS_PI / 2,
-                 "radians", &m->pitch_end);
+        rc = num(c, profile, "pitch_end", true, 0, -0.5, GS_PI / 2, "radians",
+                 &m->pitch_end);
     if (rc == 0)
         rc = num(c, profile, "pitch_time", false, 0, 0, 1800, "s",
                  &m->pitch_time);
     if (rc == 0)
-        rc = num(c, profile, "beta", false, 20000, 10, 1e6, "kg/m^2",
-                 &m->beta);
+        rc = num(c, profile, "beta", false, 20000, 10, 1e6, "kg/m^2", &m->beta);
     if (rc == 0)
         rc = gs_json_array(c, profile, "stages", true, &stages);
     if (rc < 0)
@@ -163,11 +166,12 @@ static int missile(const struct gs_jctx *c, const json_t *v,
         if (m->pitch_time == 0 || m->pitch_time > total)
             m->pitch_time = total;
         if (m->vertical_time >= m->pitch_time) {
-            struct gs_pos p = gs_jpos_member(c->doc, profile,
-                                             "vertical_time");
+            struct gs_pos p = gs_jpos_member(c->doc, profile, "vertical_time");
 
-            gs_diag_error(c->diag, &p, "\"vertical_time\" must end before "
-                          "the pitch-over does (%g s)", m->pitch_time);
+            gs_diag_error(c->diag, &p,
+                          "\"vertical_time\" must end before "
+                          "the pitch-over does (%g s)",
+                          m->pitch_time);
             rc = GS_ERR_INVALID;
         }
     }
@@ -198,9 +202,9 @@ static int missile(const struct gs_jctx *c, const json_t *v,
 int gs_scenario_load(const char *path, struct gs_scenario *out,
                      struct gs_diag *d)
 {
-    static const char *const allowed[] = {"name", "description", "seed",
-                                          "fusion_node", "late", "missiles",
-                                          "sensors", NULL};
+    static const char *const allowed[] = {
+        "name", "description", "seed",    "fusion_node",
+        "late", "missiles",    "sensors", NULL};
     static const char *const late_keys[] = {"fraction", "max_delay", NULL};
     struct gs_jdoc doc;
     struct gs_jctx c = {&doc, d};
@@ -221,8 +225,7 @@ int gs_scenario_load(const char *path, struct gs_scenario *out,
     if (rc == 0)
         rc = gs_json_string(&c, root, "description", false, &desc);
     if (rc == 0)
-        rc = num(&c, root, "seed", false, 1, 0, 9007199254740991.0, "",
-                 &seed);
+        rc = num(&c, root, "seed", false, 1, 0, 9007199254740991.0, "", &seed);
     if (rc == 0)
         rc = gs_json_string(&c, root, "fusion_node", false, &node);
     if (rc == 0 && node != NULL && !gs_nation_valid(node)) {
@@ -275,8 +278,7 @@ int gs_scenario_load(const char *path, struct gs_scenario *out,
     out->n_missiles = (int)json_array_size(missiles);
     if (rc < 0)
         goto out;
-    rc = gs_sensors_from_member(&c, root, true, &out->sensors,
-                              &out->n_sensors);
+    rc = gs_sensors_from_member(&c, root, true, &out->sensors, &out->n_sensors);
     if (rc < 0)
         goto out;
     if (node != NULL)

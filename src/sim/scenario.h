@@ -51,10 +51,10 @@
 #define GS_SIM_ID_SIZE 16
 
 struct gs_stage {
-    double burn;         /* s */
-    double a0, a1;       /* thrust acceleration at ignition and burnout */
-    double spent_beta;   /* kg/m^2; 0: the stage is not simulated after */
-    double separation_dv;/* m/s, retro */
+    double burn;          /* s */
+    double a0, a1;        /* thrust acceleration at ignition and burnout */
+    double spent_beta;    /* kg/m^2; 0: the stage is not simulated after */
+    double separation_dv; /* m/s, retro */
 };
 
 struct gs_missile {

@@ -103,8 +103,7 @@ static void thrust_at(const struct thrust_ctx *c, double t, const double x[6],
     if (t < m->vertical_time)
         th = GS_PI / 2;
     else if (t < m->pitch_time)
-        th = GS_PI / 2 + (m->pitch_end - GS_PI / 2) *
-                             (t - m->vertical_time) /
+        th = GS_PI / 2 + (m->pitch_end - GS_PI / 2) * (t - m->vertical_time) /
                              (m->pitch_time - m->vertical_time);
     else
         th = m->pitch_end;
@@ -403,8 +402,8 @@ bool gs_truth_state(const struct gs_truth_object *o, double t, double x[6],
     for (k = 0; k < 3; k++) {
         x[k] = h00 * p->x[k] + h10 * h * p->x[3 + k] + h01 * q->x[k] +
                h11 * h * q->x[3 + k];
-        x[3 + k] = h00 * p->x[3 + k] + h10 * h * p->a[k] +
-                   h01 * q->x[3 + k] + h11 * h * q->a[k];
+        x[3 + k] = h00 * p->x[3 + k] + h10 * h * p->a[k] + h01 * q->x[3 + k] +
+                   h11 * h * q->a[k];
         if (a != NULL)
             a[k] = (1 - s) * p->a[k] + s * q->a[k];
     }
@@ -469,7 +468,8 @@ int gs_truth_write(const struct gs_truth *t, const struct gs_sensor *s,
     for (i = 0; i < t->n_obj; i++) {
         const struct gs_truth_object *o = &t->obj[i];
 
-        fprintf(out, "{\"type\":\"object\",\"id\":\"%s\",\"missile\":\"%s\","
+        fprintf(out,
+                "{\"type\":\"object\",\"id\":\"%s\",\"missile\":\"%s\","
                 "\"kind\":\"%s\",\"ballistic_coefficient\":%.17g,"
                 "\"launch\":{\"latitude\":%.17g,\"longitude\":%.17g,",
                 o->id, o->missile, kind_names[o->kind], o->beta,
@@ -492,7 +492,8 @@ int gs_truth_write(const struct gs_truth *t, const struct gs_sensor *s,
 
             fprintf(out, "{\"type\":\"state\",\"object\":\"%s\",", o->id);
             put_time(out, "time", to_time(t, p->t));
-            fprintf(out, ",\"position\":[%.17g,%.17g,%.17g],"
+            fprintf(out,
+                    ",\"position\":[%.17g,%.17g,%.17g],"
                     "\"velocity\":[%.17g,%.17g,%.17g],"
                     "\"acceleration\":[%.17g,%.17g,%.17g],\"phase\":\"%s\"}\n",
                     p->x[0], p->x[1], p->x[2], p->x[3], p->x[4], p->x[5],
@@ -500,9 +501,10 @@ int gs_truth_write(const struct gs_truth *t, const struct gs_sensor *s,
         }
     }
     for (i = 0; i < t->n_det; i++) {
-        fprintf(out, "{\"type\":\"detection\",\"object\":\"%s\",\"sensor\":"
-                "\"%s\",", t->obj[t->det[i].object].id,
-                s[t->det[i].sensor].id);
+        fprintf(out,
+                "{\"type\":\"detection\",\"object\":\"%s\",\"sensor\":"
+                "\"%s\",",
+                t->obj[t->det[i].object].id, s[t->det[i].sensor].id);
         put_time(out, "time", to_time(t, t->det[i].t));
         fputs("}\n", out);
     }
@@ -537,9 +539,8 @@ static int vec3(struct gs_jline *jl, const json_t *o, const char *key,
 }
 
 /* A {"latitude", "longitude", "time"} place. */
-static int place(struct gs_jline *jl, const struct gs_truth *t,
-                 const json_t *o, const char *key, struct gs_geodetic *g,
-                 double *time)
+static int place(struct gs_jline *jl, const struct gs_truth *t, const json_t *o,
+                 const char *key, struct gs_geodetic *g, double *time)
 {
     static const char *const allowed[] = {"latitude", "longitude", "time",
                                           NULL};
@@ -568,8 +569,7 @@ static int place(struct gs_jline *jl, const struct gs_truth *t,
     return 0;
 }
 
-static int parse_phase(struct gs_jline *jl, const json_t *o,
-                       enum gs_phase *ph)
+static int parse_phase(struct gs_jline *jl, const json_t *o, enum gs_phase *ph)
 {
     static const char *const phases[] = {"boost", "midcourse", "re-entry"};
     const char *s;
@@ -591,11 +591,11 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
                       size_t n_sensors, struct gs_truth *t, size_t *samples)
 {
     static const char *const obj_keys[] = {
-        "type", "id", "missile", "kind", "ballistic_coefficient", "launch",
-        "burnout", "apogee", "impact", NULL};
-    static const char *const state_keys[] = {"type", "object", "time",
-                                             "position", "velocity",
-                                             "acceleration", "phase", NULL};
+        "type",   "id",      "missile", "kind",   "ballistic_coefficient",
+        "launch", "burnout", "apogee",  "impact", NULL};
+    static const char *const state_keys[] = {
+        "type",     "object",       "time",  "position",
+        "velocity", "acceleration", "phase", NULL};
     static const char *const det_keys[] = {"type", "object", "sensor", "time",
                                            NULL};
     const json_t *o = jl->doc.root;
@@ -627,10 +627,11 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
         if (rc < 0)
             return rc;
         if (t->n_obj >= MAX_OBJECTS || gs_truth_find(t, id) >= 0 ||
-            strlen(id) >= sizeof(ob->id) ||
-            strlen(missile) >= GS_SIM_ID_SIZE) {
-            gs_jline_error(jl, o, "id", "object \"%s\" is a duplicate, too "
-                           "long or one too many", id);
+            strlen(id) >= sizeof(ob->id) || strlen(missile) >= GS_SIM_ID_SIZE) {
+            gs_jline_error(jl, o, "id",
+                           "object \"%s\" is a duplicate, too "
+                           "long or one too many",
+                           id);
             return GS_ERR_INVALID;
         }
         for (k = 0; k < 3; k++)
@@ -641,8 +642,8 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
             return GS_ERR_INVALID;
         }
         ob = new_object(t, id, missile, (enum gs_object_kind)k);
-        rc = gs_json_number(&jl->c, o, "ballistic_coefficient", true,
-                            &ob->beta, NULL);
+        rc = gs_json_number(&jl->c, o, "ballistic_coefficient", true, &ob->beta,
+                            NULL);
         if (rc == 0)
             rc = place(jl, t, o, "launch", &ob->launch, &ob->t_launch);
         if (rc == 0)
@@ -653,8 +654,8 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
             ob->t_burnout = (double)(tt - t->epoch) * 1e-6;
         ap = json_object_get(o, "apogee");
         if (rc == 0 && json_is_object(ap)) {
-            rc = gs_json_number(&jl->c, ap, "height", true, &ob->h_apogee,
-                                NULL);
+            rc =
+                gs_json_number(&jl->c, ap, "height", true, &ob->h_apogee, NULL);
             if (rc == 0)
                 rc = gs_json_time(&jl->c, ap, "time", true, &tt, NULL);
             ob->t_apogee = (double)(tt - t->epoch) * 1e-6;
@@ -675,8 +676,10 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
             return rc;
         k = gs_truth_find(t, id);
         if (k < 0) {
-            gs_jline_error(jl, o, "object", "object \"%s\" has no object "
-                           "record before it", id);
+            gs_jline_error(jl, o, "object",
+                           "object \"%s\" has no object "
+                           "record before it",
+                           id);
             return GS_ERR_INVALID;
         }
         ob = &t->obj[k];
@@ -693,7 +696,8 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
             return rc;
         p.t = (double)(tt - t->epoch) * 1e-6;
         if (ob->n > 0 && p.t < ob->s[ob->n - 1].t) {
-            gs_jline_error(jl, o, "time", "states of an object must come in "
+            gs_jline_error(jl, o, "time",
+                           "states of an object must come in "
                            "time order");
             return GS_ERR_INVALID;
         }
@@ -732,8 +736,10 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
         gs_truth_add_detection(t, (double)(tt - t->epoch) * 1e-6, si, k);
         return 0;
     }
-    gs_jline_error(jl, o, "type", "unknown record type \"%s\"; expected "
-                   "\"object\", \"state\" or \"detection\"", type);
+    gs_jline_error(jl, o, "type",
+                   "unknown record type \"%s\"; expected "
+                   "\"object\", \"state\" or \"detection\"",
+                   type);
     return GS_ERR_INVALID;
 }
 
@@ -783,8 +789,7 @@ int gs_truth_load(const char *path, const struct gs_sensor *s, size_t n,
         if (out->obj[i].n == 0) {
             struct gs_pos p = {path, 0, 0};
 
-            gs_diag_error(d, &p, "object \"%s\" has no states",
-                          out->obj[i].id);
+            gs_diag_error(d, &p, "object \"%s\" has no states", out->obj[i].id);
             rc = GS_ERR_INVALID;
         }
     }

@@ -43,9 +43,9 @@
 enum gs_object_kind { GS_OBJ_WARHEAD, GS_OBJ_STAGE, GS_OBJ_DEBRIS };
 
 struct gs_truth_sample {
-    double t;      /* seconds from the truth's epoch */
-    double x[6];   /* ECEF position and velocity */
-    double a[3];   /* acceleration */
+    double t;    /* seconds from the truth's epoch */
+    double x[6]; /* ECEF position and velocity */
+    double a[3]; /* acceleration */
     enum gs_phase phase;
 };
 
@@ -53,7 +53,7 @@ struct gs_truth_object {
     char id[32];
     char missile[GS_SIM_ID_SIZE];
     enum gs_object_kind kind;
-    double beta;            /* kg/m^2 (after separation) */
+    double beta; /* kg/m^2 (after separation) */
     struct gs_truth_sample *s;
     size_t n, cap;
     double t_launch, t_burnout, t_apogee, t_impact; /* from the epoch */

@@ -20,10 +20,10 @@
 
 /* The non-zero blocks of A at one state. */
 struct jac {
-    double ar[9];  /* d acc / d r */
-    double av[9];  /* d acc / d v */
-    double ak[3];  /* d acc / d kappa */
-    double aa[9];  /* d (da/dt) / d a, for thrust growth */
+    double ar[9]; /* d acc / d r */
+    double av[9]; /* d acc / d v */
+    double ak[3]; /* d acc / d kappa */
+    double aa[9]; /* d (da/dt) / d a, for thrust growth */
     bool growth;
 };
 
@@ -101,7 +101,8 @@ static void gravity(bool j2, const double r[3], double g[3], double *G)
                      ((j == 2 ? 2.0 * z * ir7 * r[i] : 0.0) -
                       7.0 * z * z * ir9 * r[i] * r[j] + z * z * ir7 * d);
                 if (i == 2)
-                    v += -6.0 * k * ((j == 2 ? ir5 : 0.0) - 5.0 * z * ir7 * r[j]);
+                    v += -6.0 * k *
+                         ((j == 2 ? ir5 : 0.0) - 5.0 * z * ir7 * r[j]);
             }
             G[i * 3 + j] = v;
         }
@@ -109,8 +110,8 @@ static void gravity(bool j2, const double r[3], double g[3], double *G)
 }
 
 /* acc at x, and the blocks of the Jacobian when J is not NULL. */
-static void accel(const struct gs_dyn *m, const double *x, int n,
-                  double acc[3], struct jac *J)
+static void accel(const struct gs_dyn *m, const double *x, int n, double acc[3],
+                  struct jac *J)
 {
     const double w = GS_WGS84_OMEGA;
     int i, j;
@@ -194,8 +195,8 @@ static void thrust_rate(const struct gs_dyn *m, const double *x, int n,
     }
 }
 
-void gs_dyn_accel(const struct gs_dyn *m, const double *x, int n,
-                  double acc[3], double *A)
+void gs_dyn_accel(const struct gs_dyn *m, const double *x, int n, double acc[3],
+                  double *A)
 {
     struct jac J;
     int i, j;
@@ -397,9 +398,9 @@ static void height_rate(const double *x, double *h, double *hdot)
  * 0 and f1 at hs of opposite signs (what: 0 height - target, 1 height
  * rate). Illinois regula falsi; y receives the state at tau.
  */
-static double refine(const struct gs_dyn *m, double t, const double *x,
-                     int n, double hs, double f0, double f1, int what,
-                     double target, double *y)
+static double refine(const struct gs_dyn *m, double t, const double *x, int n,
+                     double hs, double f0, double f1, int what, double target,
+                     double *y)
 {
     double a = 0, b = hs, fa = f0, fb = f1, c = hs;
     int side = 0, it;

@@ -74,8 +74,8 @@ double gs_dyn_density(double h);
  * and when A is not NULL the Jacobian of the state derivative f(x) =
  * (v, acc, 0...), n x n row-major.
  */
-void gs_dyn_accel(const struct gs_dyn *m, const double *x, int n,
-                  double acc[3], double *A);
+void gs_dyn_accel(const struct gs_dyn *m, const double *x, int n, double acc[3],
+                  double *A);
 
 /* The step the integrator takes at state x (seconds, > 0). */
 double gs_dyn_max_step(const struct gs_dyn *m, const double *x, int n);
@@ -92,10 +92,10 @@ int gs_dyn_propagate(const struct gs_dyn *m, double *x, int n, double dt,
 
 /* What gs_dyn_fly finds along a free flight. */
 struct gs_flight {
-    bool impact;            /* reached the ground height before t_max */
-    double t_impact;        /* seconds from the start */
+    bool impact;     /* reached the ground height before t_max */
+    double t_impact; /* seconds from the start */
     double x_impact[GS_MAT_MAX];
-    bool apogee;            /* the height peaked during the flight */
+    bool apogee; /* the height peaked during the flight */
     double t_apogee, h_apogee;
 };
 

@@ -61,9 +61,15 @@ static void plot_position(const struct gs_plot *p, const struct gs_sensor *s,
                           double r[3], double Pr[9])
 {
     double ca = cos(p->az), sa = sin(p->az), ce = cos(p->el), se = sin(p->el);
-    double J[9] = {ce * sa, p->range * ce * ca, -p->range * se * sa,
-                   ce * ca, -p->range * ce * sa, -p->range * se * ca,
-                   se,      0,                   p->range * ce};
+    double J[9] = {ce * sa,
+                   p->range * ce * ca,
+                   -p->range * se * sa,
+                   ce * ca,
+                   -p->range * ce * sa,
+                   -p->range * se * ca,
+                   se,
+                   0,
+                   p->range * ce};
     double D[3] = {s->sigma_range * s->sigma_range, s->sigma_az * s->sigma_az,
                    s->sigma_el * s->sigma_el};
     double Penu[9], JD[9], E[9];
@@ -308,10 +314,9 @@ static int update_mode(struct gs_kf *k, bool ukf, const struct gs_plot *p,
 static void transition(const struct gs_est_config *c, double dt,
                        double pi[GS_EST_MODES][GS_EST_MODES])
 {
-    double rate[GS_EST_MODES][GS_EST_MODES] = {
-        {0, c->lambda_bf, c->lambda_bj},
-        {c->lambda_fb, 0, c->lambda_fj},
-        {c->lambda_jb, c->lambda_jf, 0}};
+    double rate[GS_EST_MODES][GS_EST_MODES] = {{0, c->lambda_bf, c->lambda_bj},
+                                               {c->lambda_fb, 0, c->lambda_fj},
+                                               {c->lambda_jb, c->lambda_jf, 0}};
     int i, j;
 
     for (i = 0; i < GS_EST_MODES; i++) {
@@ -322,8 +327,8 @@ static void transition(const struct gs_est_config *c, double dt,
         for (j = 0; j < GS_EST_MODES; j++) {
             double leave = out > 0 ? 1.0 - exp(-out * dt) : 0;
 
-            pi[i][j] = i == j ? 1.0 - leave
-                              : (out > 0 ? leave * rate[i][j] / out : 0);
+            pi[i][j] =
+                i == j ? 1.0 - leave : (out > 0 ? leave * rate[i][j] / out : 0);
         }
     }
 }
@@ -371,8 +376,7 @@ static void mix(struct gs_est *e, const struct gs_est_config *c, double dt,
         e->kf[j] = out[j];
 }
 
-int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
-                   gs_time_t t)
+int gs_est_predict(struct gs_est *e, const struct gs_est_config *c, gs_time_t t)
 {
     struct gs_est tmp = *e;
     double dt = (double)(t - e->t) * US, cbar[GS_EST_MODES];
@@ -402,8 +406,8 @@ int gs_est_predict(struct gs_est *e, const struct gs_est_config *c,
 /* The update with p of e, already predicted to p's time; dry: only the
  * innovation statistics. */
 static int correct(struct gs_est *e, const struct gs_est_config *c,
-                   const struct gs_plot *p, const struct gs_sensor *s,
-                   bool dry, double *d2, double *loglik)
+                   const struct gs_plot *p, const struct gs_sensor *s, bool dry,
+                   double *d2, double *loglik)
 {
     struct gs_innov inn[GS_EST_MODES];
     double lik[GS_EST_MODES], total = 0, lmax = -INFINITY, dt;
@@ -495,8 +499,8 @@ int gs_est_correct(struct gs_est *e, const struct gs_est_config *c,
 }
 
 int gs_est_try(const struct gs_est *e, const struct gs_est_config *c,
-               const struct gs_plot *p, const struct gs_sensor *s,
-               double *d2, double *loglik)
+               const struct gs_plot *p, const struct gs_sensor *s, double *d2,
+               double *loglik)
 {
     struct gs_est tmp = *e;
     int rc = gs_est_predict(&tmp, c, p->time);

@@ -13,7 +13,8 @@
  *              the steps of thrust at staging and ignition.
  *
  * Burnout is a switch boost -> ballistic (rate lambda_bf); staging a short
- * visit to the staging mode. All modes use the EKF (Joseph form). Once the ballistic mode has held probability
+ * visit to the staging mode. All modes use the EKF (Joseph form). Once the
+ * ballistic mode has held probability
  * >= collapse_prob for collapse_time seconds, the estimate collapses to one
  * ballistic filter of 7 components (r, v, kappa) - there is no way back to
  * boost - which is an EKF in vacuum and, with GS_FILTER_AUTO, a UKF below
@@ -53,9 +54,9 @@ struct gs_est_config {
     double q_acc;       /* ballistic: white acceleration noise, m^2/s^3 */
     double q_kappa;     /* ballistic: kappa random walk, (m^2/kg)^2/s */
     double kappa0, sigma_kappa0; /* prior of kappa, m^2/kg */
-    double sigma_v0;    /* prior velocity sd per axis, m/s */
-    double sigma_a0;    /* prior thrust acceleration sd per axis, m/s^2 */
-    double mu_boost0;   /* prior probability of boost */
+    double sigma_v0;             /* prior velocity sd per axis, m/s */
+    double sigma_a0;  /* prior thrust acceleration sd per axis, m/s^2 */
+    double mu_boost0; /* prior probability of boost */
     /* Mode switch rates, 1/s: boost, ballistic (free), staging (jump). */
     double lambda_bf, lambda_fb, lambda_bj, lambda_fj, lambda_jb, lambda_jf;
     double collapse_prob, collapse_time;
@@ -69,8 +70,8 @@ void gs_est_models(struct gs_dyn *boost, struct gs_dyn *ballistic);
 #define GS_EST_MODES 3
 
 struct gs_est {
-    gs_time_t t;        /* time of the estimate */
-    bool imm;           /* true: three modes; false: collapsed */
+    gs_time_t t; /* time of the estimate */
+    bool imm;    /* true: three modes; false: collapsed */
     /* [0] boost, [1] ballistic (n 10, or 7 once collapsed), [2] staging */
     struct gs_kf kf[GS_EST_MODES];
     double mu[GS_EST_MODES];
@@ -96,8 +97,8 @@ void gs_est_init(struct gs_est *e, const struct gs_est_config *c,
  * be computed (degenerate geometry or a diverged filter).
  */
 int gs_est_try(const struct gs_est *e, const struct gs_est_config *c,
-               const struct gs_plot *p, const struct gs_sensor *s,
-               double *d2, double *loglik);
+               const struct gs_plot *p, const struct gs_sensor *s, double *d2,
+               double *loglik);
 
 /*
  * Predicts e to the time of p and updates it with p. Returns 0, or

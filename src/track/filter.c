@@ -153,8 +153,8 @@ int gs_ukf_predict(struct gs_kf *kf, gs_ukf_fx f, void *ctx, const double *Q)
     for (i = 0; i < np; i++)
         for (j = 0; j < n; j++)
             for (k = 0; k < n; k++)
-                P[j * n + k] += wc[i] * (pts[i * n + j] - x[j]) *
-                                (pts[i * n + k] - x[k]);
+                P[j * n + k] +=
+                    wc[i] * (pts[i * n + j] - x[j]) * (pts[i * n + k] - x[k]);
     if (Q != NULL)
         for (i = 0; i < n * n; i++)
             P[i] += Q[i];

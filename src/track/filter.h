@@ -41,10 +41,10 @@ struct gs_meas {
 /* What an update (or a trial of one) found. */
 struct gs_innov {
     int m;
-    double nu[GS_MEAS_MAX];                  /* z - predicted, wrapped */
-    double S[GS_MEAS_MAX * GS_MEAS_MAX];     /* innovation covariance */
-    double nis;                              /* nu^T S^-1 nu */
-    double loglik;                           /* log N(nu; 0, S) */
+    double nu[GS_MEAS_MAX];              /* z - predicted, wrapped */
+    double S[GS_MEAS_MAX * GS_MEAS_MAX]; /* innovation covariance */
+    double nis;                          /* nu^T S^-1 nu */
+    double loglik;                       /* log N(nu; 0, S) */
 };
 
 /* Sets x <- x_new and P <- F P F^T + Q (Q may be NULL for none). */

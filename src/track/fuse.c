@@ -39,7 +39,8 @@ static int combine(enum gs_fusion_rule rule, int n, const double *xa,
             Kb[i] = Ib[i] - (1 - w) * Gi[i];
         }
     } else {
-        double wa = rule == GS_FUSE_CI ? w : 1, wb = rule == GS_FUSE_CI ? 1 - w : 1;
+        double wa = rule == GS_FUSE_CI ? w : 1,
+               wb = rule == GS_FUSE_CI ? 1 - w : 1;
 
         for (i = 0; i < nn; i++) {
             Ka[i] = wa * Ia[i];
@@ -82,9 +83,9 @@ static double cost(enum gs_fusion_rule rule, int n, const double *xa,
     return tr;
 }
 
-int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa,
-            const double *Pa, const double *xb, const double *Pb,
-            const double *W, double *x, double *P)
+int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa, const double *Pa,
+            const double *xb, const double *Pb, const double *W, double *x,
+            double *P)
 {
     double Ia[GS_MAT_MAX * GS_MAT_MAX], Ib[GS_MAT_MAX * GS_MAT_MAX];
     double Y[GS_MAT_MAX * GS_MAT_MAX], y[GS_MAT_MAX];

@@ -43,8 +43,8 @@ const char *gs_fusion_rule_name(enum gs_fusion_rule r);
  * minimised. Returns 0, or GS_ERR_INVALID when a covariance is
  * not positive definite.
  */
-int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa,
-            const double *Pa, const double *xb, const double *Pb,
-            const double *W, double *x, double *P);
+int gs_fuse(enum gs_fusion_rule rule, int n, const double *xa, const double *Pa,
+            const double *xb, const double *Pb, const double *W, double *x,
+            double *P);
 
 #endif

@@ -88,8 +88,7 @@ void gs_site_enu(const struct gs_site *s, const double r[3], double enu[3])
                  s->enu[3 * i + 2] * d[2];
 }
 
-void gs_site_from_enu(const struct gs_site *s, const double enu[3],
-                      double r[3])
+void gs_site_from_enu(const struct gs_site *s, const double enu[3], double r[3])
 {
     int i;
 
@@ -98,8 +97,8 @@ void gs_site_from_enu(const struct gs_site *s, const double enu[3],
                s->enu[6 + i] * enu[2];
 }
 
-void gs_radar_measure(const struct gs_site *s, const double x[6],
-                      double z[4], double *H)
+void gs_radar_measure(const struct gs_site *s, const double x[6], double z[4],
+                      double *H)
 {
     double d[3] = {x[0] - s->ecef[0], x[1] - s->ecef[1], x[2] - s->ecef[2]};
     double l[3];
@@ -193,8 +192,9 @@ int gs_geodesic_inverse(double lat1, double lon1, double lat2, double lon2,
         c2sm = c2a != 0 ? cS - 2 * sU1 * sU2 / c2a : 0;
         C = f / 16 * c2a * (4 + f * (4 - 3 * c2a));
         lam_prev = lam;
-        lam = L + (1 - C) * f * sa *
-                      (sigma + C * sS * (c2sm + C * cS * (-1 + 2 * c2sm * c2sm)));
+        lam =
+            L + (1 - C) * f * sa *
+                    (sigma + C * sS * (c2sm + C * cS * (-1 + 2 * c2sm * c2sm)));
         if (fabs(lam - lam_prev) < 1e-13)
             break;
     }
@@ -212,7 +212,8 @@ int gs_geodesic_inverse(double lat1, double lon1, double lat2, double lon2,
     }
     {
         double u2 = c2a * (a * a - b * b) / (b * b);
-        double A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
+        double A =
+            1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
         double B = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
         double dS = B * sS *
                     (c2sm + B / 4 *

@@ -77,8 +77,8 @@ enum { GS_Z_RANGE = 0, GS_Z_AZ = 1, GS_Z_EL = 2, GS_Z_RR = 3 };
  * site, nor straight above it when H is wanted (azimuth is undefined there):
  * both are checked by the callers, which drop such plots.
  */
-void gs_radar_measure(const struct gs_site *s, const double x[6],
-                      double z[4], double *H);
+void gs_radar_measure(const struct gs_site *s, const double x[6], double z[4],
+                      double *H);
 
 /* The inverse: the ECEF position at (range, azimuth, elevation) from s. */
 void gs_radar_position(const struct gs_site *s, double range, double az,

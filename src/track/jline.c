@@ -32,8 +32,8 @@ int gs_jline_parse(struct gs_jline *jl, const char *file, unsigned line,
 void gs_jline_error(struct gs_jline *jl, const json_t *obj, const char *key,
                     const char *fmt, ...)
 {
-    struct gs_pos p = key ? gs_jpos_member(&jl->doc, obj, key)
-                          : gs_jpos_value(&jl->doc, obj);
+    struct gs_pos p =
+        key ? gs_jpos_member(&jl->doc, obj, key) : gs_jpos_value(&jl->doc, obj);
     struct gs_buf b;
     va_list ap;
 
@@ -56,7 +56,8 @@ void gs_jline_done(struct gs_jline *jl)
         const char *rest = m;
 
         /* "FILE:1:COL: error: MSG" or "FILE:1: error: MSG". */
-        if (strncmp(m, jl->file, flen) == 0 && strncmp(m + flen, ":1:", 3) == 0) {
+        if (strncmp(m, jl->file, flen) == 0 &&
+            strncmp(m + flen, ":1:", 3) == 0) {
             char *end;
             unsigned long col = strtoul(m + flen + 3, &end, 10);
 

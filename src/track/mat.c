@@ -133,8 +133,7 @@ int gs_mat_cholesky(const double *a, double *l, int n)
     return 0;
 }
 
-int gs_mat_solve_spd(const double *a, const double *b, double *x, int n,
-                     int m)
+int gs_mat_solve_spd(const double *a, const double *b, double *x, int n, int m)
 {
     double l[GS_MAT_MAX * GS_MAT_MAX];
     int i, j, k;

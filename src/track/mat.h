@@ -44,8 +44,7 @@ int gs_mat_cholesky(const double *a, double *l, int n);
  * right-hand sides b (n x m), through Cholesky. x may alias b.
  * GS_ERR_INVALID when a is not positive definite (x is then zero).
  */
-int gs_mat_solve_spd(const double *a, const double *b, double *x, int n,
-                     int m);
+int gs_mat_solve_spd(const double *a, const double *b, double *x, int n, int m);
 
 /* The inverse of the symmetric positive definite a; GS_ERR_INVALID if not. */
 int gs_mat_inverse_spd(const double *a, double *inv, int n);

@@ -41,10 +41,10 @@ int gs_pcrlb_info_step(int n, double *J, const double *F, const double *Q,
 
 /* The recursion's state: information in scaled coordinates. */
 struct bound {
-    int n;                   /* 10 in boost, 7 after */
+    int n; /* 10 in boost, 7 after */
     double t;
     double J[GS_MAT_MAX * GS_MAT_MAX];
-    double d[GS_MAT_MAX];    /* scale: x_scaled = x / d */
+    double d[GS_MAT_MAX]; /* scale: x_scaled = x / d */
 };
 
 static void scales(const struct gs_est_config *c, int n, double *d)
@@ -61,8 +61,7 @@ static void scales(const struct gs_est_config *c, int n, double *d)
 }
 
 /* The true state in the model's components at t. */
-static int truth_x(const struct gs_pcrlb_truth *tr, int n, double t,
-                   double *x)
+static int truth_x(const struct gs_pcrlb_truth *tr, int n, double t, double *x)
 {
     double a[3], g[3];
     struct gs_dyn mb, mf;
@@ -136,9 +135,8 @@ static int measure(const struct gs_pcrlb_truth *tr, struct bound *b,
 }
 
 /* The prior at the first plot: est.h's. */
-static int start(const struct gs_est_config *c,
-                 const struct gs_pcrlb_truth *tr, struct bound *b, double t,
-                 const struct gs_sensor *s)
+static int start(const struct gs_est_config *c, const struct gs_pcrlb_truth *tr,
+                 struct bound *b, double t, const struct gs_sensor *s)
 {
     double x[GS_MAT_MAX], z[4], P[GS_MAT_MAX * GS_MAT_MAX];
     double ca, sa, ce, se, J[9], D[3], JD[9], Penu[9], E[9];
@@ -157,9 +155,15 @@ static int start(const struct gs_est_config *c,
     ce = cos(z[2]);
     se = sin(z[2]);
     {
-        double Jm[9] = {ce * sa, z[0] * ce * ca, -z[0] * se * sa,
-                        ce * ca, -z[0] * ce * sa, -z[0] * se * ca,
-                        se,      0,               z[0] * ce};
+        double Jm[9] = {ce * sa,
+                        z[0] * ce * ca,
+                        -z[0] * se * sa,
+                        ce * ca,
+                        -z[0] * ce * sa,
+                        -z[0] * se * ca,
+                        se,
+                        0,
+                        z[0] * ce};
 
         memcpy(J, Jm, sizeof(J));
     }

@@ -24,36 +24,44 @@ static int check(const struct gs_plot *p, const struct gs_sensor *s,
         return GS_ERR_INVALID;
     }
     se = &s[p->sensor];
-    if (!isfinite(p->range) || p->range <= 0 ||
-        p->range > 2 * se->max_range) {
+    if (!isfinite(p->range) || p->range <= 0 || p->range > 2 * se->max_range) {
         *field = "range";
-        snprintf(why, n, "range %g is impossible: it must be a positive "
+        snprintf(why, n,
+                 "range %g is impossible: it must be a positive "
                  "number of metres, at most twice the %s maximum of %g m",
                  p->range, se->id, se->max_range);
         return GS_ERR_INVALID;
     }
     if (!isfinite(p->az) || fabs(p->az) > 2 * GS_PI) {
         *field = "azimuth";
-        snprintf(why, n, "azimuth %g is impossible: it must be in radians, "
-                 "between -2 pi and 2 pi", p->az);
+        snprintf(why, n,
+                 "azimuth %g is impossible: it must be in radians, "
+                 "between -2 pi and 2 pi",
+                 p->az);
         return GS_ERR_INVALID;
     }
     if (!isfinite(p->el) || fabs(p->el) > GS_PI / 2) {
         *field = "elevation";
-        snprintf(why, n, "elevation %g is impossible: it must be in radians, "
-                 "between -pi/2 and pi/2", p->el);
+        snprintf(why, n,
+                 "elevation %g is impossible: it must be in radians, "
+                 "between -pi/2 and pi/2",
+                 p->el);
         return GS_ERR_INVALID;
     }
     if (p->has_rr && (!isfinite(p->rr) || fabs(p->rr) > MAX_RANGE_RATE)) {
         *field = "range_rate";
-        snprintf(why, n, "range_rate %g is impossible: it must be in metres "
-                 "per second, under %g in size", p->rr, MAX_RANGE_RATE);
+        snprintf(why, n,
+                 "range_rate %g is impossible: it must be in metres "
+                 "per second, under %g in size",
+                 p->rr, MAX_RANGE_RATE);
         return GS_ERR_INVALID;
     }
     if (p->has_rr && se->sigma_rr <= 0) {
         *field = "range_rate";
-        snprintf(why, n, "sensor %s does not measure range rate (its "
-                 "sensors-file entry has no sigma_range_rate)", se->id);
+        snprintf(why, n,
+                 "sensor %s does not measure range rate (its "
+                 "sensors-file entry has no sigma_range_rate)",
+                 se->id);
         return GS_ERR_INVALID;
     }
     return 0;
@@ -81,13 +89,12 @@ static int number(struct gs_jline *jl, const json_t *o, const char *key,
     return rc;
 }
 
-int gs_plot_parse(const char *text, size_t len, const char *file,
-                  unsigned line, const struct gs_sensor *s, size_t n,
-                  struct gs_plot *out, struct gs_diag *d)
+int gs_plot_parse(const char *text, size_t len, const char *file, unsigned line,
+                  const struct gs_sensor *s, size_t n, struct gs_plot *out,
+                  struct gs_diag *d)
 {
-    static const char *const allowed[] = {"time",      "sensor",
-                                          "range",     "azimuth",
-                                          "elevation", "range_rate", NULL};
+    static const char *const allowed[] = {
+        "time", "sensor", "range", "azimuth", "elevation", "range_rate", NULL};
     struct gs_jline jl;
     struct gs_plot p;
     const json_t *o;
@@ -110,7 +117,8 @@ int gs_plot_parse(const char *text, size_t len, const char *file,
         if (p.sensor < 0) {
             gs_jline_error(&jl, o, "sensor",
                            "unknown sensor \"%s\"; it is not in the sensors "
-                           "file", sensor);
+                           "file",
+                           sensor);
             rc = GS_ERR_INVALID;
         }
     }
@@ -150,7 +158,8 @@ int gs_plot_write(struct gs_buf *b, const struct gs_plot *p,
 
     if (rc < 0)
         return rc;
-    rc = gs_buf_printf(b, "{\"time\":\"%s\",\"sensor\":\"%s\",\"range\":%.17g,"
+    rc = gs_buf_printf(b,
+                       "{\"time\":\"%s\",\"sensor\":\"%s\",\"range\":%.17g,"
                        "\"azimuth\":%.17g,\"elevation\":%.17g",
                        t, s->id, p->range, p->az, p->el);
     if (rc == 0 && p->has_rr)

@@ -46,9 +46,9 @@ struct gs_plot {
  * against the sensors s[0..n). Returns 0, or GS_ERR_INVALID after
  * reporting to d (*out is then zero).
  */
-int gs_plot_parse(const char *text, size_t len, const char *file,
-                  unsigned line, const struct gs_sensor *s, size_t n,
-                  struct gs_plot *out, struct gs_diag *d);
+int gs_plot_parse(const char *text, size_t len, const char *file, unsigned line,
+                  const struct gs_sensor *s, size_t n, struct gs_plot *out,
+                  struct gs_diag *d);
 
 /*
  * Checks the values of a plot that did not come from text (a caller of the

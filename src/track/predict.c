@@ -48,7 +48,7 @@ static void ground_stats(int np, const double (*r)[3], const double *tau,
                          struct gs_ground_point *g, double C[4])
 {
     double rm[3] = {0, 0, 0}, tm = 0, d[2] = {0, 0}, vt = 0;
-    double (*enu)[3] = gs_calloc((size_t)np, sizeof(*enu));
+    double(*enu)[3] = gs_calloc((size_t)np, sizeof(*enu));
     struct gs_geodetic gm;
     struct gs_site site;
     int i, k;
@@ -130,9 +130,8 @@ int gs_predict_impact(const double x[7], const double P[49], gs_time_t t,
     return 0;
 }
 
-int gs_predict_impact_linear(const double x[7], const double P[49],
-                             gs_time_t t, double t_max,
-                             struct gs_impact_prediction *out)
+int gs_predict_impact_linear(const double x[7], const double P[49], gs_time_t t,
+                             double t_max, struct gs_impact_prediction *out)
 {
     double y[7], Phi[49], up[3], G[21], J[14], JP[14], Jt[7], hdot, vt = 0;
     struct gs_flight f;
@@ -163,8 +162,8 @@ int gs_predict_impact_linear(const double x[7], const double P[49],
     gs_enu_matrix(g.lat, g.lon, enu);
     for (i = 0; i < 3; i++)
         up[i] = enu[6 + i];
-    hdot = up[0] * f.x_impact[3] + up[1] * f.x_impact[4] +
-           up[2] * f.x_impact[5];
+    hdot =
+        up[0] * f.x_impact[3] + up[1] * f.x_impact[4] + up[2] * f.x_impact[5];
     if (hdot >= 0)
         return GS_ERR_INVALID;
     /* A shift dx of the state moves the ground point by
@@ -445,8 +444,8 @@ static int launch_from_boost(const double *xs, const double *Ps,
         C[0] += 0.0025 * dist * dist;
         C[3] += 0.0025 * dist * dist;
         gs_ellipse_from_cov(C, &out->ellipse);
-        out->time_sigma = sqrt(out->time_sigma * out->time_sigma +
-                               0.0025 * tb * tb);
+        out->time_sigma =
+            sqrt(out->time_sigma * out->time_sigma + 0.0025 * tb * tb);
     }
     return 0;
 }
@@ -492,8 +491,8 @@ static int fly_back_ballistic(double *x, double *dt)
     return GS_ERR_INVALID;
 }
 
-static int launch_ballistic(const double x[7], const double P[49],
-                            gs_time_t t, struct gs_ground_point *out)
+static int launch_ballistic(const double x[7], const double P[49], gs_time_t t,
+                            struct gs_ground_point *out)
 {
     enum { N = 7, NP = 2 * N + 1 };
     double pts[NP * N], wm[NP], wc[NP], r[NP][3], tau[NP], C[4];

@@ -37,8 +37,8 @@
 /* What flying the estimate forward finds. */
 struct gs_impact_prediction {
     struct gs_ground_point impact;
-    double C[4];          /* east-north covariance at the impact, m^2 */
-    bool has_apogee;      /* the apogee is still ahead */
+    double C[4];     /* east-north covariance at the impact, m^2 */
+    bool has_apogee; /* the apogee is still ahead */
     double apogee_height;
     gs_time_t apogee_time;
 };
@@ -53,9 +53,8 @@ int gs_predict_impact(const double x[7], const double P[49], gs_time_t t,
                       double t_max, struct gs_impact_prediction *out);
 
 /* The same by linearisation about the nominal flight. */
-int gs_predict_impact_linear(const double x[7], const double P[49],
-                             gs_time_t t, double t_max,
-                             struct gs_impact_prediction *out);
+int gs_predict_impact_linear(const double x[7], const double P[49], gs_time_t t,
+                             double t_max, struct gs_impact_prediction *out);
 
 /* How the launch point was found. */
 enum gs_launch_method { GS_LAUNCH_BOOST, GS_LAUNCH_BALLISTIC };

@@ -10,8 +10,7 @@
 #include "base/err.h"
 #include "policy/nation.h"
 
-static const char *const class_names[] = {"x-band", "s-band", "l-band",
-                                          "uhf"};
+static const char *const class_names[] = {"x-band", "s-band", "l-band", "uhf"};
 
 const char *gs_radar_class_name(enum gs_radar_class c)
 {
@@ -82,8 +81,8 @@ static int num(const struct gs_jctx *c, const json_t *v, const char *key,
     if (!(*out >= lo && *out <= hi)) {
         struct gs_pos p = gs_jpos_member(c->doc, v, key);
 
-        gs_diag_error(c->diag, &p, "\"%s\" must be between %g and %g %s",
-                      key, lo, hi, unit);
+        gs_diag_error(c->diag, &p, "\"%s\" must be between %g and %g %s", key,
+                      lo, hi, unit);
         return GS_ERR_INVALID;
     }
     return 0;
@@ -92,12 +91,26 @@ static int num(const struct gs_jctx *c, const json_t *v, const char *key,
 int gs_sensor_from_json(const struct gs_jctx *c, const json_t *v,
                         bool with_defaults, struct gs_sensor *out)
 {
-    static const char *const allowed[] = {
-        "id", "nation", "class", "latitude", "longitude", "height",
-        "sigma_range", "sigma_azimuth", "sigma_elevation", "sigma_range_rate",
-        "update_rate", "max_range", "min_elevation", "boresight",
-        "field_of_view", "detection_probability", "false_alarms",
-        "range_resolution", "angle_resolution", NULL};
+    static const char *const allowed[] = {"id",
+                                          "nation",
+                                          "class",
+                                          "latitude",
+                                          "longitude",
+                                          "height",
+                                          "sigma_range",
+                                          "sigma_azimuth",
+                                          "sigma_elevation",
+                                          "sigma_range_rate",
+                                          "update_rate",
+                                          "max_range",
+                                          "min_elevation",
+                                          "boresight",
+                                          "field_of_view",
+                                          "detection_probability",
+                                          "false_alarms",
+                                          "range_resolution",
+                                          "angle_resolution",
+                                          NULL};
     const char *id, *nation, *cls;
     struct gs_sensor s;
     struct gs_geodetic g;
@@ -113,8 +126,10 @@ int gs_sensor_from_json(const struct gs_jctx *c, const json_t *v,
     if (rc == 0 && !id_ok(id)) {
         struct gs_pos p = gs_jpos_member(c->doc, v, "id");
 
-        gs_diag_error(c->diag, &p, "sensor id \"%s\" must be 1 to %d letters, "
-                      "digits, '-', '_' or '.'", id, GS_SENSOR_ID_SIZE - 1);
+        gs_diag_error(c->diag, &p,
+                      "sensor id \"%s\" must be 1 to %d letters, "
+                      "digits, '-', '_' or '.'",
+                      id, GS_SENSOR_ID_SIZE - 1);
         rc = GS_ERR_INVALID;
     }
     if (rc == 0)
@@ -122,8 +137,10 @@ int gs_sensor_from_json(const struct gs_jctx *c, const json_t *v,
     if (rc == 0 && !gs_nation_valid(nation)) {
         struct gs_pos p = gs_jpos_member(c->doc, v, "nation");
 
-        gs_diag_error(c->diag, &p, "\"%s\" is not an ISO 3166-1 alpha-3 "
-                      "nation code such as \"JPN\"", nation);
+        gs_diag_error(c->diag, &p,
+                      "\"%s\" is not an ISO 3166-1 alpha-3 "
+                      "nation code such as \"JPN\"",
+                      nation);
         rc = GS_ERR_INVALID;
     }
     if (rc == 0)
@@ -135,8 +152,10 @@ int gs_sensor_from_json(const struct gs_jctx *c, const json_t *v,
         if (k < 0) {
             struct gs_pos p = gs_jpos_member(c->doc, v, "class");
 
-            gs_diag_error(c->diag, &p, "unknown radar class \"%s\"; expected "
-                          "\"x-band\", \"s-band\", \"l-band\" or \"uhf\"", cls);
+            gs_diag_error(c->diag, &p,
+                          "unknown radar class \"%s\"; expected "
+                          "\"x-band\", \"s-band\", \"l-band\" or \"uhf\"",
+                          cls);
             rc = GS_ERR_INVALID;
         }
     }
@@ -170,8 +189,8 @@ int gs_sensor_from_json(const struct gs_jctx *c, const json_t *v,
         rc = num(c, v, "max_range", D(max_range), 1e3, 5e7, "metres",
                  &s.max_range);
     if (rc == 0)
-        rc = num(c, v, "min_elevation", D(min_elevation), -0.1, 1.5,
-                 "radians", &s.min_elevation);
+        rc = num(c, v, "min_elevation", D(min_elevation), -0.1, 1.5, "radians",
+                 &s.min_elevation);
 #undef D
     if (rc == 0)
         rc = num(c, v, "boresight", &s.boresight, -2 * GS_PI, 2 * GS_PI,
@@ -188,8 +207,8 @@ int gs_sensor_from_json(const struct gs_jctx *c, const json_t *v,
         rc = num(c, v, "range_resolution", &s.range_resolution, 0, 1e5,
                  "metres", &s.range_resolution);
     if (rc == 0)
-        rc = num(c, v, "angle_resolution", &s.angle_resolution, 0, 1,
-                 "radians", &s.angle_resolution);
+        rc = num(c, v, "angle_resolution", &s.angle_resolution, 0, 1, "radians",
+                 &s.angle_resolution);
     if (rc < 0)
         return rc;
     g.lat = lat * GS_DEG;
@@ -201,8 +220,7 @@ int gs_sensor_from_json(const struct gs_jctx *c, const json_t *v,
 }
 
 int gs_sensors_from_json(const struct gs_jctx *c, const json_t *root,
-                         bool with_defaults, struct gs_sensor **out,
-                         size_t *n)
+                         bool with_defaults, struct gs_sensor **out, size_t *n)
 {
     static const char *const allowed[] = {"sensors", NULL};
     int rc;
@@ -301,8 +319,7 @@ json_t *gs_sensors_to_json(const struct gs_sensor *s, size_t n)
                                 json_real(s[i].sigma_rr));
         json_object_set_new(o, "update_rate", json_real(s[i].update_rate));
         json_object_set_new(o, "max_range", json_real(s[i].max_range));
-        json_object_set_new(o, "min_elevation",
-                            json_real(s[i].min_elevation));
+        json_object_set_new(o, "min_elevation", json_real(s[i].min_elevation));
         if (s[i].field_of_view > 0) {
             json_object_set_new(o, "boresight", json_real(s[i].boresight));
             json_object_set_new(o, "field_of_view",

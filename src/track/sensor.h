@@ -71,8 +71,7 @@ void gs_sensor_class_defaults(struct gs_sensor *s, enum gs_radar_class c);
  * alpha-3 codes.
  */
 int gs_sensors_from_json(const struct gs_jctx *c, const json_t *root,
-                         bool with_defaults, struct gs_sensor **out,
-                         size_t *n);
+                         bool with_defaults, struct gs_sensor **out, size_t *n);
 
 /* Reads the "sensors" member of any object (a scenario's radars). */
 int gs_sensors_from_member(const struct gs_jctx *c, const json_t *obj,

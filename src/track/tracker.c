@@ -27,20 +27,20 @@
 #define MAX_SCAN 64
 #define EARLY_MAX 512
 #define TENTATIVE_HISTORY 16
-#define RESOLVE_FIRST 20.0  /* s after a split, its plots are re-sorted */
-#define RESOLVE_AFTER 40.0  /* and again */
+#define RESOLVE_FIRST 20.0 /* s after a split, its plots are re-sorted */
+#define RESOLVE_AFTER 40.0 /* and again */
 #define RESOLVE_GIVE_UP 120.0
-#define RESOLVE_RADARS 6 /* at most 2^6 combinations are tried */
+#define RESOLVE_RADARS 6  /* at most 2^6 combinations are tried */
 #define PREGATE 25e3      /* m; above SPAWN_DISTANCE */
 #define PREGATE_ACC 300.0 /* m/s^2 */
 #define MAX_FUSED_PARTNERS 8
-#define PARTNER_GATE 30.0   /* chi-square, 6 degrees of freedom: 0.99996 */
-#define PARTNER_DETACH 50.0  /* chi-square, 6 dof: 1 - 2e-9 */
-#define SPAWN_DISTANCE 20e3 /* m: a plot this near a track may split off */
-#define SPLIT_SIGMA_V 10.0  /* m/s: separation speeds are a few m/s */
-#define SPLIT_SIGMA_R 30.0  /* m */
-#define NO_BOOST 0.05       /* boost probability under which we predict */
-#define SETTLE_TIME 3.0     /* s of ballistic flight before predicting */
+#define PARTNER_GATE 30.0     /* chi-square, 6 degrees of freedom: 0.99996 */
+#define PARTNER_DETACH 50.0   /* chi-square, 6 dof: 1 - 2e-9 */
+#define SPAWN_DISTANCE 20e3   /* m: a plot this near a track may split off */
+#define SPLIT_SIGMA_V 10.0    /* m/s: separation speeds are a few m/s */
+#define SPLIT_SIGMA_R 30.0    /* m */
+#define NO_BOOST 0.05         /* boost probability under which we predict */
+#define SETTLE_TIME 3.0       /* s of ballistic flight before predicting */
 #define IMPACT_CONFIDENT 50e3 /* m: semi-major axis of a settled ellipse */
 
 struct hist {
@@ -138,15 +138,14 @@ void gs_tracker_config_default(struct gs_tracker_config *c)
     c->max_pending = 8192;
 }
 
-int gs_tracker_new(const struct gs_tracker_config *c,
-                   const struct gs_sensor *s, size_t n,
-                   struct gs_tracker **out)
+int gs_tracker_new(const struct gs_tracker_config *c, const struct gs_sensor *s,
+                   size_t n, struct gs_tracker **out)
 {
     struct gs_tracker *t;
 
     *out = NULL;
-    if (n == 0 || n > GS_SENSORS_MAX || c->history < 2 ||
-        c->history > 100000 || c->max_tracks < 1 || c->max_tracks > 4096 ||
+    if (n == 0 || n > GS_SENSORS_MAX || c->history < 2 || c->history > 100000 ||
+        c->max_tracks < 1 || c->max_tracks > 4096 ||
         c->max_partner_tracks < 0 || c->max_partner_tracks > 4096 ||
         c->max_pending < 1 || !(c->gate > 0) || c->confirm_hits < 1 ||
         !(c->output_interval >= 0) || !(c->max_future > 0) ||
@@ -410,8 +409,8 @@ static struct track *new_track(struct gs_tracker *t, const struct gs_plot *p,
     memset(k, 0, sizeof(*k));
     k->used = true;
     k->serial = t->next_serial++;
-    k->h_cap = t->c.history < TENTATIVE_HISTORY ? t->c.history
-                                                : TENTATIVE_HISTORY;
+    k->h_cap =
+        t->c.history < TENTATIVE_HISTORY ? t->c.history : TENTATIVE_HISTORY;
     k->h = gs_calloc((size_t)k->h_cap, sizeof(*k->h));
     k->early = gs_calloc(EARLY_MAX, sizeof(*k->early));
     k->fused = -1;
@@ -603,8 +602,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
                 i--;
                 continue;
             }
-            if (gs_fuse(t->c.fusion, 6, xf, Pf, xp, Pp, fuse_weights, xo,
-                        Po) < 0)
+            if (gs_fuse(t->c.fusion, 6, xf, Pf, xp, Pp, fuse_weights, xo, Po) <
+                0)
                 continue;
             memcpy(xf, xo, sizeof(xf));
             memcpy(Pf, Po, sizeof(Pf));
@@ -624,8 +623,7 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         if (k == NULL && !p->u.impact.valid)
             boosting = true;
         /* The ballistic coefficient: the best known of all. */
-        if (p->u.has_kappa &&
-            (!kappa_known || p->u.kappa_sigma < kap_sigma)) {
+        if (p->u.has_kappa && (!kappa_known || p->u.kappa_sigma < kap_sigma)) {
             x7[6] = p->u.kappa;
             kap_sigma = p->u.kappa_sigma;
             kappa_known = true;
@@ -730,8 +728,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
     for (i = 0; i < f->n_partners; i++) {
         const struct gs_ground_point *g = &t->pa[f->partners[i]].u.launch;
 
-        if (g->valid && (!u.launch.valid ||
-                         ellipse_area(g) < ellipse_area(&u.launch)))
+        if (g->valid &&
+            (!u.launch.valid || ellipse_area(g) < ellipse_area(&u.launch)))
             u.launch = *g;
     }
     push_update(t, &u);
@@ -741,8 +739,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
 }
 
 /* Whether fused track fi should report at tm. */
-static bool due(const struct gs_tracker *t, const struct fused *f,
-                gs_time_t tm, enum gs_phase phase)
+static bool due(const struct gs_tracker *t, const struct fused *f, gs_time_t tm,
+                enum gs_phase phase)
 {
     return !f->reported || phase != f->last_phase ||
            (double)(tm - f->last_output) * US >= t->c.output_interval - 1e-9;
@@ -801,8 +799,7 @@ static void attach_local(struct gs_tracker *t, int ki)
         for (j = 0; j < f->n_partners; j++) {
             double xp[6], Pp[36], d;
 
-            if (partner_state(t, &t->pa[f->partners[j]], k->est.t, xp, Pp) <
-                0)
+            if (partner_state(t, &t->pa[f->partners[j]], k->est.t, xp, Pp) < 0)
                 continue;
             d = mahal6(x7, P6, xp, Pp);
             if (d < best) {
@@ -864,8 +861,9 @@ static void widen_for_split(struct gs_est *e)
  * that track's estimate, widened by what separation may change (SPLIT_SIGMA_V
  * in velocity, SPLIT_SIGMA_R in position), then takes the plot: everything
  * the parent knew about the common flight carries over. The parent is
- * widened too: it may have taken plots of either object since they parted. Returns the new
- * track, or NULL when no confirmed track is near (or the table is full).
+ * widened too: it may have taken plots of either object since they parted.
+ * Returns the new track, or NULL when no confirmed track is near (or the table
+ * is full).
  */
 static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
                                  const struct gs_est *pred, const bool *valid)
@@ -913,9 +911,9 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
         memset(k, 0, sizeof(*k));
         k->used = true;
         k->serial = t->next_serial++;
-        k->h_cap = t->c.history < TENTATIVE_HISTORY ? t->c.history
-                                                : TENTATIVE_HISTORY;
-    k->h = gs_calloc((size_t)k->h_cap, sizeof(*k->h));
+        k->h_cap =
+            t->c.history < TENTATIVE_HISTORY ? t->c.history : TENTATIVE_HISTORY;
+        k->h = gs_calloc((size_t)k->h_cap, sizeof(*k->h));
         k->early = gs_calloc(EARLY_MAX, sizeof(*k->early));
         k->fused = -1;
         k->est = e;
@@ -965,8 +963,8 @@ static void predicted_z(const struct gs_est *e, const struct gs_sensor *s,
  * centroid and starving the others.
  */
 static void share_merged(struct gs_tracker *t, struct gs_plot *plots, int n,
-                         struct gs_est *pred, const bool *valid,
-                         const int *idx, int rows, int *r2c)
+                         struct gs_est *pred, const bool *valid, const int *idx,
+                         int rows, int *r2c)
 {
     int r, q, m;
 
@@ -989,15 +987,15 @@ static void share_merged(struct gs_tracker *t, struct gs_plot *plots, int n,
             if (q == r || r2c[q] >= 0 || !valid[idx[q]])
                 continue;
             predicted_z(&pred[idx[q]], s, zb);
-            dang = hypot(gs_angle_wrap(zb[1] - za[1]) * cos(za[2]),
-                         zb[2] - za[2]);
+            dang =
+                hypot(gs_angle_wrap(zb[1] - za[1]) * cos(za[2]), zb[2] - za[2]);
             if (fabs(zb[0] - za[0]) > s->range_resolution ||
                 dang > s->angle_resolution)
                 continue;
             members[nm++] = q;
             for (m = 0; m < 4; m++) {
-                double v = m == 1 ? za[1] + gs_angle_wrap(zb[1] - za[1])
-                                  : zb[m];
+                double v =
+                    m == 1 ? za[1] + gs_angle_wrap(zb[1] - za[1]) : zb[m];
 
                 if (v < zmin[m])
                     zmin[m] = v;
@@ -1015,8 +1013,8 @@ static void share_merged(struct gs_tracker *t, struct gs_plot *plots, int n,
             struct track *k = &t->tr[idx[members[q]]];
             double d2, ll;
 
-            if (gs_est_innovation(&pred[idx[members[q]]], &t->c.est,
-                                  &plots[j], s, &d2, &ll) < 0 ||
+            if (gs_est_innovation(&pred[idx[members[q]]], &t->c.est, &plots[j],
+                                  s, &d2, &ll) < 0 ||
                 d2 > t->c.gate)
                 continue;
             if (apply_plot(t, k, &plots[j], &pred[idx[members[q]]]) == 0)
@@ -1028,8 +1026,7 @@ static void share_merged(struct gs_tracker *t, struct gs_plot *plots, int n,
 /* Assigns plots (those with !taken) to the tracks with confirmed == conf:
  * confirmed tracks first, so that a new track cannot take their plots. */
 static void associate(struct gs_tracker *t, struct gs_plot *plots, int n,
-                      bool *taken, struct gs_est *pred, bool *valid,
-                      bool conf)
+                      bool *taken, struct gs_est *pred, bool *valid, bool conf)
 {
     int rows = 0, i, j, r;
     int *idx = gs_calloc((size_t)t->c.max_tracks, sizeof(int));
@@ -1112,8 +1109,7 @@ static void check_duplicates(struct gs_tracker *t)
              * predicted to it for the scan. */
             if (b->updated && b->est.t == a->est.t)
                 gs_est_combined(&b->est, xb, Pb);
-            else if (t->valid[j] && !t->late[j] &&
-                     t->pred[j].t == a->est.t)
+            else if (t->valid[j] && !t->late[j] && t->pred[j].t == a->est.t)
                 gs_est_combined(&t->pred[j], xb, Pb);
             else
                 continue;
@@ -1221,8 +1217,7 @@ static void refilter_from(struct gs_tracker *t, struct track *k, int keep,
  * Returns the number of plots whose owner changed, or -1 on failure.
  */
 static int sort_plots(const struct gs_tracker *t, const struct gs_plot *all,
-                      int n, struct back_est bp, struct back_est bc,
-                      int *owner)
+                      int n, struct back_est bp, struct back_est bc, int *owner)
 {
     int i, j, m, changed = 0;
 
@@ -1255,8 +1250,8 @@ static int sort_plots(const struct gs_tracker *t, const struct gs_plot *all,
 
 /* Filters e over the plots of all[0..n) (newest first) owned by `who`, in
  * time order; q receives them. Returns how many. */
-static int collect(const struct gs_plot *all, const int *owner, int n,
-                   int who, struct gs_plot *q)
+static int collect(const struct gs_plot *all, const int *owner, int n, int who,
+                   struct gs_plot *q)
 {
     int i, k = 0;
 
@@ -1278,8 +1273,7 @@ static double trial_cost(struct gs_tracker *t, struct gs_est e,
     for (i = 0; i < n; i++) {
         double d2, ll;
 
-        if (gs_est_try(&e, &t->c.est, &q[i], &t->s[q[i].sensor], &d2, &ll) <
-            0)
+        if (gs_est_try(&e, &t->c.est, &q[i], &t->s[q[i].sensor], &d2, &ll) < 0)
             continue;
         cost -= ll;
         gs_est_update(&e, &t->c.est, &q[i], &t->s[q[i].sensor]);
@@ -1557,8 +1551,7 @@ static void maintain(struct gs_tracker *t)
                 (k->split_round == 0 ? RESOLVE_FIRST : RESOLVE_AFTER)) {
             /* Both ballistic by now, or the chance has passed. */
             if (!k->est.imm ||
-                (double)(t->latest - k->split_time) * US >
-                    RESOLVE_GIVE_UP)
+                (double)(t->latest - k->split_time) * US > RESOLVE_GIVE_UP)
                 resolve_split(t, i);
         }
         if (k->fused >= 0) {
@@ -1720,15 +1713,17 @@ int gs_tracker_add_plot(struct gs_tracker *t, const struct gs_plot *p,
     rc = gs_plot_check(p, t->s, t->n_s, why, n);
     if (rc == 0 && t->have_latest &&
         (double)(p->time - t->latest) * US > t->c.max_future) {
-        snprintf(why, n, "time is %.0f s after the latest plot; more than "
+        snprintf(why, n,
+                 "time is %.0f s after the latest plot; more than "
                  "%.0f s in the future is refused (a wrong clock?)",
                  (double)(p->time - t->latest) * US, t->c.max_future);
         rc = GS_ERR_INVALID;
     }
     if (rc == 0 && t->have_latest &&
         (double)(t->latest - p->time) * US > t->c.max_lateness) {
-        snprintf(why, n, "plot is %.1f s older than the latest plot; plots "
-                 "later than %.0f s cannot be used", 
+        snprintf(why, n,
+                 "plot is %.1f s older than the latest plot; plots "
+                 "later than %.0f s cannot be used",
                  (double)(t->latest - p->time) * US, t->c.max_lateness);
         t->st.plots_too_late++;
         rc = GS_ERR_INVALID;
@@ -1737,9 +1732,8 @@ int gs_tracker_add_plot(struct gs_tracker *t, const struct gs_plot *p,
         t->st.plots_rejected++;
         return rc;
     }
-    if (t->n_scan > 0 &&
-        (t->scan[0].sensor != p->sensor || t->scan[0].time != p->time ||
-         t->n_scan == MAX_SCAN))
+    if (t->n_scan > 0 && (t->scan[0].sensor != p->sensor ||
+                          t->scan[0].time != p->time || t->n_scan == MAX_SCAN))
         process_scan(t);
     t->scan[t->n_scan++] = *p;
     if (!t->have_latest || p->time > t->latest) {
@@ -1826,8 +1820,7 @@ static void match_partner(struct gs_tracker *t, int pi)
 }
 
 int gs_tracker_add_partner(struct gs_tracker *t,
-                           const struct gs_track_update *u, char *why,
-                           size_t n)
+                           const struct gs_track_update *u, char *why, size_t n)
 {
     char buf[256];
     int pi, i;

@@ -76,11 +76,11 @@ struct gs_tracker_config {
     bool impact_linear;         /* linearised impact instead of unscented */
     double output_interval;     /* s between updates of one track */
     double max_future, max_lateness; /* s, relative to the latest plot */
-    double gate;                /* chi-square gate on the innovation */
+    double gate;                     /* chi-square gate on the innovation */
     int confirm_hits, tentative_misses;
     double coast_max, boost_coast_max; /* s */
-    double partner_max_age;     /* s: older partner updates are not fused */
-    int history;                /* estimates kept per track */
+    double partner_max_age; /* s: older partner updates are not fused */
+    int history;            /* estimates kept per track */
     int max_tracks, max_partner_tracks, max_pending;
 };
 
@@ -94,8 +94,8 @@ struct gs_tracker_stats {
     size_t plots_accepted, plots_rejected, plots_too_late;
     size_t plots_in_tracks, plots_refiltered;
     size_t tracks_started, tracks_confirmed, tracks_lost;
-    size_t splits_resolved;     /* separations whose plots were re-sorted */
-    size_t plots_shared;        /* merged plots given to a second track */
+    size_t splits_resolved; /* separations whose plots were re-sorted */
+    size_t plots_shared;    /* merged plots given to a second track */
     size_t partner_accepted, partner_rejected;
     size_t updates_out, updates_dropped;
     size_t predictions;        /* impact and launch predictions made */
@@ -108,9 +108,8 @@ struct gs_tracker;
  * A tracker for the radars s[0..n) (copied). Returns 0, or GS_ERR_INVALID
  * for a configuration out of range (nothing allocated).
  */
-int gs_tracker_new(const struct gs_tracker_config *c,
-                   const struct gs_sensor *s, size_t n,
-                   struct gs_tracker **out);
+int gs_tracker_new(const struct gs_tracker_config *c, const struct gs_sensor *s,
+                   size_t n, struct gs_tracker **out);
 /* Frees t and everything it holds; t may be NULL. */
 void gs_tracker_free(struct gs_tracker *t);
 

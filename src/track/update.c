@@ -56,13 +56,15 @@ static int put_time(struct gs_buf *b, const char *key, gs_time_t t)
 static int put_ground(struct gs_buf *b, const char *key,
                       const struct gs_ground_point *g)
 {
-    int rc = gs_buf_printf(b, ",\"%s\":{\"latitude\":%.17g,\"longitude\":%.17g,",
-                           key, g->lat, g->lon);
+    int rc =
+        gs_buf_printf(b, ",\"%s\":{\"latitude\":%.17g,\"longitude\":%.17g,",
+                      key, g->lat, g->lon);
 
     if (rc == 0)
         rc = put_time(b, "time", g->time);
     if (rc == 0)
-        rc = gs_buf_printf(b, ",\"time_sigma\":%.17g,\"ellipse\":{"
+        rc = gs_buf_printf(b,
+                           ",\"time_sigma\":%.17g,\"ellipse\":{"
                            "\"semi_major\":%.17g,\"semi_minor\":%.17g,"
                            "\"orientation\":%.17g}}",
                            g->time_sigma, g->ellipse.semi_major,
@@ -78,18 +80,21 @@ int gs_track_update_write(const struct gs_track_update *u, struct gs_buf *b)
     if (rc == 0)
         rc = put_time(b, "time", u->time);
     if (rc == 0)
-        rc = gs_buf_printf(b, ",\"track\":\"%s\",\"nation\":\"%s\","
-                           "\"sources\":[", u->track, u->nation);
+        rc = gs_buf_printf(b,
+                           ",\"track\":\"%s\",\"nation\":\"%s\","
+                           "\"sources\":[",
+                           u->track, u->nation);
     for (i = 0; i < u->n_sources && rc == 0; i++)
         rc = gs_buf_printf(b, "%s\"%s\"", i ? "," : "", u->sources[i]);
     if (rc == 0)
-        rc = gs_buf_printf(b, "],\"status\":\"%s\",\"phase\":\"%s\","
-                           "\"position\":[%.17g,%.17g,%.17g],"
-                           "\"velocity\":[%.17g,%.17g,%.17g],"
-                           "\"covariance\":[",
-                           status_names[u->status], phase_names[u->phase],
-                           u->x[0], u->x[1], u->x[2], u->x[3], u->x[4],
-                           u->x[5]);
+        rc =
+            gs_buf_printf(b,
+                          "],\"status\":\"%s\",\"phase\":\"%s\","
+                          "\"position\":[%.17g,%.17g,%.17g],"
+                          "\"velocity\":[%.17g,%.17g,%.17g],"
+                          "\"covariance\":[",
+                          status_names[u->status], phase_names[u->phase],
+                          u->x[0], u->x[1], u->x[2], u->x[3], u->x[4], u->x[5]);
     for (i = 0; i < 6 && rc == 0; i++) {
         rc = gs_buf_append_str(b, i ? ",[" : "[");
         for (j = 0; j < 6 && rc == 0; j++)
@@ -98,11 +103,13 @@ int gs_track_update_write(const struct gs_track_update *u, struct gs_buf *b)
             rc = gs_buf_append_str(b, "]");
     }
     if (rc == 0)
-        rc = gs_buf_printf(b, "],\"geodetic\":{\"latitude\":%.17g,"
+        rc = gs_buf_printf(b,
+                           "],\"geodetic\":{\"latitude\":%.17g,"
                            "\"longitude\":%.17g,\"height\":%.17g}",
                            u->lat, u->lon, u->h);
     if (rc == 0 && u->has_kappa)
-        rc = gs_buf_printf(b, ",\"inverse_ballistic_coefficient\":{"
+        rc = gs_buf_printf(b,
+                           ",\"inverse_ballistic_coefficient\":{"
                            "\"value\":%.17g,\"sigma\":%.17g}",
                            u->kappa, u->kappa_sigma);
     if (rc == 0 && u->launch.valid)
@@ -133,8 +140,10 @@ static int finite_num(struct gs_jline *jl, const json_t *o, const char *key,
     if (rc < 0 || (present != NULL && !*present))
         return rc;
     if (!isfinite(*out) || *out < lo || *out > hi) {
-        gs_jline_error(jl, o, key, "\"%s\" must be a number between %g and "
-                       "%g", key, lo, hi);
+        gs_jline_error(jl, o, key,
+                       "\"%s\" must be a number between %g and "
+                       "%g",
+                       key, lo, hi);
         return GS_ERR_INVALID;
     }
     return 0;
@@ -158,8 +167,10 @@ static int numbers(struct gs_jline *jl, const json_t *o, const char *key,
         double v = json_number_value(e);
 
         if (!json_is_number(e) || !isfinite(v) || fabs(v) > lim) {
-            gs_jline_error(jl, o, key, "element %zu of \"%s\" must be a "
-                           "finite number under %g in size", i + 1, key, lim);
+            gs_jline_error(jl, o, key,
+                           "element %zu of \"%s\" must be a "
+                           "finite number under %g in size",
+                           i + 1, key, lim);
             return GS_ERR_INVALID;
         }
         out[i] = v;
@@ -176,7 +187,8 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
     if (rc < 0)
         return rc;
     if (json_array_size(arr) != 6) {
-        gs_jline_error(jl, o, "covariance", "\"covariance\" must hold 6 rows "
+        gs_jline_error(jl, o, "covariance",
+                       "\"covariance\" must hold 6 rows "
                        "of 6 numbers");
         return GS_ERR_INVALID;
     }
@@ -184,8 +196,10 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
         const json_t *row = json_array_get(arr, i);
 
         if (!json_is_array(row) || json_array_size(row) != 6) {
-            gs_jline_error(jl, o, "covariance", "row %zu of \"covariance\" "
-                           "must hold 6 numbers", i + 1);
+            gs_jline_error(jl, o, "covariance",
+                           "row %zu of \"covariance\" "
+                           "must hold 6 numbers",
+                           i + 1);
             return GS_ERR_INVALID;
         }
         for (j = 0; j < 6; j++) {
@@ -193,9 +207,10 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
             double v = json_number_value(e);
 
             if (!json_is_number(e) || !isfinite(v) || fabs(v) > 1e30) {
-                gs_jline_error(jl, o, "covariance", "covariance element "
-                               "(%zu, %zu) must be a finite number", i + 1,
-                               j + 1);
+                gs_jline_error(jl, o, "covariance",
+                               "covariance element "
+                               "(%zu, %zu) must be a finite number",
+                               i + 1, j + 1);
                 return GS_ERR_INVALID;
             }
             P[i * 6 + j] = v;
@@ -203,8 +218,10 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
     }
     for (i = 0; i < 6; i++) {
         if (!(P[i * 6 + i] > 0)) {
-            gs_jline_error(jl, o, "covariance", "covariance diagonal element "
-                           "%zu must be positive", i + 1);
+            gs_jline_error(jl, o, "covariance",
+                           "covariance diagonal element "
+                           "%zu must be positive",
+                           i + 1);
             return GS_ERR_INVALID;
         }
         for (j = 0; j < i; j++) {
@@ -212,7 +229,8 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
 
             if (fabs(P[i * 6 + j] - P[j * 6 + i]) > 1e-9 * scale ||
                 fabs(P[i * 6 + j]) > scale * (1 + 1e-9)) {
-                gs_jline_error(jl, o, "covariance", "covariance is not "
+                gs_jline_error(jl, o, "covariance",
+                               "covariance is not "
                                "symmetric or not a covariance at (%zu, %zu)",
                                i + 1, j + 1);
                 return GS_ERR_INVALID;
@@ -260,8 +278,8 @@ static bool id_ok(const char *s)
 static int ground(struct gs_jline *jl, const json_t *o, const char *key,
                   struct gs_ground_point *g)
 {
-    static const char *const keys[] = {"latitude", "longitude", "time",
-                                       "time_sigma", "ellipse", NULL};
+    static const char *const keys[] = {"latitude",   "longitude", "time",
+                                       "time_sigma", "ellipse",   NULL};
     static const char *const ekeys[] = {"semi_major", "semi_minor",
                                         "orientation", NULL};
     const json_t *v = json_object_get(o, key), *e;
@@ -279,8 +297,8 @@ static int ground(struct gs_jline *jl, const json_t *o, const char *key,
     if (rc == 0)
         rc = gs_json_time(&jl->c, v, "time", true, &g->time, NULL);
     if (rc == 0)
-        rc = finite_num(jl, v, "time_sigma", true, 0, 1e6, &g->time_sigma,
-                        NULL);
+        rc =
+            finite_num(jl, v, "time_sigma", true, 0, 1e6, &g->time_sigma, NULL);
     e = json_object_get(v, "ellipse");
     if (rc == 0 && e == NULL) {
         gs_jline_error(jl, v, NULL, "\"%s\" needs an \"ellipse\"", key);
@@ -309,10 +327,21 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
                           unsigned line, struct gs_track_update *out,
                           struct gs_diag *d)
 {
-    static const char *const keys[] = {
-        "time", "track", "nation", "sources", "status", "phase", "position",
-        "velocity", "covariance", "geodetic",
-        "inverse_ballistic_coefficient", "launch", "impact", "apogee", NULL};
+    static const char *const keys[] = {"time",
+                                       "track",
+                                       "nation",
+                                       "sources",
+                                       "status",
+                                       "phase",
+                                       "position",
+                                       "velocity",
+                                       "covariance",
+                                       "geodetic",
+                                       "inverse_ballistic_coefficient",
+                                       "launch",
+                                       "impact",
+                                       "apogee",
+                                       NULL};
     static const char *const gkeys[] = {"latitude", "longitude", "height",
                                         NULL};
     static const char *const kkeys[] = {"value", "sigma", NULL};
@@ -336,9 +365,10 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
     if (rc == 0)
         rc = gs_json_string(&jl.c, o, "track", true, &s);
     if (rc == 0 && !id_ok(s)) {
-        gs_jline_error(&jl, o, "track", "track id \"%s\" must be 1 to %d "
-                       "letters, digits, '-', '_' or '.'", s,
-                       GS_TRACK_ID_SIZE - 1);
+        gs_jline_error(&jl, o, "track",
+                       "track id \"%s\" must be 1 to %d "
+                       "letters, digits, '-', '_' or '.'",
+                       s, GS_TRACK_ID_SIZE - 1);
         rc = GS_ERR_INVALID;
     }
     if (rc == 0)
@@ -355,15 +385,16 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
         rc = gs_json_array(&jl.c, o, "sources", true, &src);
     if (rc == 0 && (json_array_size(src) == 0 ||
                     json_array_size(src) > GS_UPDATE_MAX_SOURCES)) {
-        gs_jline_error(&jl, o, "sources", "\"sources\" must list 1 to %d "
-                       "nations", GS_UPDATE_MAX_SOURCES);
+        gs_jline_error(&jl, o, "sources",
+                       "\"sources\" must list 1 to %d "
+                       "nations",
+                       GS_UPDATE_MAX_SOURCES);
         rc = GS_ERR_INVALID;
     }
     for (i = 0; rc == 0 && i < json_array_size(src); i++) {
         rc = gs_json_string_at(&jl.c, src, i, &s);
         if (rc == 0 && !gs_nation_valid(s)) {
-            gs_jline_error(&jl, o, "sources", "\"%s\" is not a nation code",
-                           s);
+            gs_jline_error(&jl, o, "sources", "\"%s\" is not a nation code", s);
             rc = GS_ERR_INVALID;
         }
         if (rc == 0)
@@ -400,8 +431,7 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
         if (rc == 0)
             rc = finite_num(&jl, v, "value", true, -1, 1, &u.kappa, NULL);
         if (rc == 0)
-            rc = finite_num(&jl, v, "sigma", true, 0, 1, &u.kappa_sigma,
-                            NULL);
+            rc = finite_num(&jl, v, "sigma", true, 0, 1, &u.kappa_sigma, NULL);
         u.has_kappa = rc == 0;
     }
     if (rc == 0)
@@ -412,8 +442,8 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
     if (rc == 0 && v != NULL) {
         rc = gs_json_object(&jl.c, v, "apogee", akeys);
         if (rc == 0)
-            rc = finite_num(&jl, v, "height", true, -1e7, 1e9,
-                            &u.apogee_height, NULL);
+            rc = finite_num(&jl, v, "height", true, -1e7, 1e9, &u.apogee_height,
+                            NULL);
         if (rc == 0)
             rc = gs_json_time(&jl.c, v, "time", true, &u.apogee_time, NULL);
         u.has_apogee = rc == 0;

@@ -74,10 +74,9 @@ static void rng_reference_sequence(void **state)
 
 static void scenarios_load(void **state)
 {
-    static const char *const names[] = {SCEN("kn23-depressed"),
-                                        SCEN("irbm-over-japan"),
-                                        SCEN("icbm-lofted"),
-                                        SCEN("srbm-salvo")};
+    static const char *const names[] = {
+        SCEN("kn23-depressed"), SCEN("irbm-over-japan"), SCEN("icbm-lofted"),
+        SCEN("srbm-salvo")};
     size_t i;
 
     (void)state;
@@ -102,9 +101,11 @@ static void scenario_errors_located(void **state)
         "   \"launch\": {\"latitude\": 40, \"longitude\": 126,\n"
         "              \"time\": \"2022-10-03T22:22:00Z\"},\n"
         "   \"profile\": {\"pitch_end\": 0.5,\n"
-        "               \"stages\": [{\"burn\": 60, \"acceleration\": [50, 20]}]}}],\n"
+        "               \"stages\": [{\"burn\": 60, \"acceleration\": [50, "
+        "20]}]}}],\n"
         " \"sensors\": [{\"id\": \"R\", \"nation\": \"KOR\", \"class\": "
-        "\"l-band\",\n \"latitude\": 37, \"longitude\": 127, \"height\": 0}]}\n";
+        "\"l-band\",\n \"latitude\": 37, \"longitude\": 127, \"height\": "
+        "0}]}\n";
     char path[] = "/tmp/gsomia-test-scenario-XXXXXX";
     int fd = mkstemp(path);
     struct gs_scenario sc;
@@ -334,10 +335,8 @@ static void truth_file_round_trip(void **state)
         assert_string_equal(back.obj[i].id, t.obj[i].id);
         assert_int_equal(back.obj[i].n, t.obj[i].n);
         assert_true(gs_truth_state(&t.obj[i], tt, x, NULL));
-        assert_true(gs_truth_state(&back.obj[i], tt - (double)(back.epoch -
-                                                              t.epoch) *
-                                                         1e-6,
-                                   y, NULL));
+        assert_true(gs_truth_state(
+            &back.obj[i], tt - (double)(back.epoch - t.epoch) * 1e-6, y, NULL));
         assert_true(fabs(x[0] - y[0]) < 1e-6 && fabs(x[5] - y[5]) < 1e-9);
     }
     gs_truth_free(&back);
@@ -385,8 +384,8 @@ static void eval_of_a_perfect_track(void **state)
         up->impact.ellipse.semi_minor = 500;
     }
     gs_est_config_default(&c);
-    assert_int_equal(gs_eval_run(&t, sc.sensors, sc.n_sensors, NULL, &c, u,
-                                 k, &e), 0);
+    assert_int_equal(
+        gs_eval_run(&t, sc.sensors, sc.n_sensors, NULL, &c, u, k, &e), 0);
     assert_int_equal(e.n, 1);
     assert_int_equal(e.n_tracks, 1);
     assert_int_equal(e.n_false_tracks, 0);
@@ -405,8 +404,8 @@ static void eval_of_a_perfect_track(void **state)
 
         for (i = 0; i < sc.n_sensors; i++)
             use[i] = strcmp(sc.sensors[i].nation, "KOR") == 0;
-        assert_int_equal(gs_eval_run(&t, sc.sensors, sc.n_sensors, use, &c,
-                                     u, k, &one), 0);
+        assert_int_equal(
+            gs_eval_run(&t, sc.sensors, sc.n_sensors, use, &c, u, k, &one), 0);
         assert_true(one.o[0].s[k - 1].bound2 > e.o[0].s[k - 1].bound2);
         gs_eval_free(&one);
         gs_free(use);

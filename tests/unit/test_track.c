@@ -95,8 +95,7 @@ static void geo_published_points(void **state)
     /* Reverse of the published point. (The page's other reverse example,
      * 30000 30000 0, lies inside the evolute of the ellipsoid, 43 km from
      * the centre, where the foot point is not unique; geo.h excludes it.) */
-    gs_ecef_to_geodetic((double[3]){3816209.60, 3737108.55, 3485109.57},
-                        &back);
+    gs_ecef_to_geodetic((double[3]){3816209.60, 3737108.55, 3485109.57}, &back);
     assert_true(fabs(back.lat / GS_DEG - 33.3) < 1e-7);
     assert_true(fabs(back.lon / GS_DEG - 44.4) < 1e-7);
     assert_true(fabs(back.h - 6000) < 0.01);
@@ -118,7 +117,8 @@ static void geo_round_trip(void **state)
     for (i = 0; i < 2000; i++) {
         struct gs_geodetic g = {(urand() - 0.5) * GS_PI,
                                 (urand() - 0.5) * 2 * GS_PI,
-                                -5000 + urand() * 8e6}, b;
+                                -5000 + urand() * 8e6},
+                           b;
         double r[3], r2[3];
 
         if (i == 0)
@@ -189,8 +189,8 @@ static void geo_radar_jacobian(void **state)
             gs_radar_measure(&site, xp, zp, NULL);
             gs_radar_measure(&site, xm, zm, NULL);
             for (i = 0; i < 4; i++) {
-                double d = i == GS_Z_AZ ? gs_angle_wrap(zp[i] - zm[i])
-                                        : zp[i] - zm[i];
+                double d =
+                    i == GS_Z_AZ ? gs_angle_wrap(zp[i] - zm[i]) : zp[i] - zm[i];
                 double num = d / (2 * hstep), ana = H[i * 6 + j];
 
                 assert_true(fabs(num - ana) <=
@@ -225,8 +225,7 @@ static void kepler(const double r0[3], const double v0[3], double t,
     double n = sqrt(mu / (a * a * a));
     double ec = 1.0 - rn / a, es = rv / sqrt(mu * a);
     double e = sqrt(ec * ec + es * es);
-    double E0 = atan2(es, ec), M = E0 - es + n * t, E = M, dE, f, g, rr, fd,
-           gd;
+    double E0 = atan2(es, ec), M = E0 - es + n * t, E = M, dE, f, g, rr, fd, gd;
     int i;
 
     for (i = 0; i < 50; i++)
@@ -321,11 +320,11 @@ static double jacobi(const double *x)
     const double mu = GS_WGS84_GM, w = GS_WGS84_OMEGA;
     double r2 = dot3(x, x), rn = sqrt(r2);
     double k = mu * GS_WGS84_J2 * GS_WGS84_A * GS_WGS84_A / 2.0;
-    double U = mu / rn + k * (1.0 / (r2 * rn) - 3.0 * x[2] * x[2] /
-                                                    (r2 * r2 * rn));
+    double U =
+        mu / rn + k * (1.0 / (r2 * rn) - 3.0 * x[2] * x[2] / (r2 * r2 * rn));
 
-    return 0.5 * dot3(x + 3, x + 3) - 0.5 * w * w * (x[0] * x[0] + x[1] * x[1]) -
-           U;
+    return 0.5 * dot3(x + 3, x + 3) -
+           0.5 * w * w * (x[0] * x[0] + x[1] * x[1]) - U;
 }
 
 static void dyn_conservation(void **state)
@@ -349,8 +348,7 @@ static void dyn_conservation(void **state)
 }
 
 /* Phi from the variational equations against central differences. */
-static void check_stm(const struct gs_dyn *m, const double *x, int n,
-                      double dt)
+static void check_stm(const struct gs_dyn *m, const double *x, int n, double dt)
 {
     double Phi[GS_MAT_MAX * GS_MAT_MAX], y[GS_MAT_MAX];
     int i, j;
@@ -441,8 +439,8 @@ static void dyn_fly_finds_ground(void **state)
 
 /* Naive references: textbook Gauss-Jordan without pivoting tricks beyond
  * the obvious, and the product by definition. */
-static void naive_mul(const double *a, const double *b, double *c, int n,
-                      int m, int p)
+static void naive_mul(const double *a, const double *b, double *c, int n, int m,
+                      int p)
 {
     int i, j, k;
 
@@ -593,9 +591,8 @@ static void assign_against_brute_force(void **state)
 /* The textbook EKF update: K = P H^T (H P H^T + R)^-1 by an explicit
  * inverse, x += K nu, P = (I - K H) P. */
 static void naive_ekf_update(int n, int m, double *x, double *P,
-                             const double *z, const double *hx,
-                             const double *H, const double *R,
-                             const bool *angle)
+                             const double *z, const double *hx, const double *H,
+                             const double *R, const bool *angle)
 {
     double Ht[40], PHt[40], S[16], Si[16], K[40], KH[100], IKH[100], P2[100];
     double nu[4];
@@ -670,9 +667,10 @@ static void ekf_against_naive(void **state)
         for (i = 0; i < n; i++)
             assert_true(fabs(kf.x[i] - x[i]) <= 1e-6 * (1 + fabs(x[i])));
         for (i = 0; i < n * n; i++)
-            assert_true(fabs(kf.P[i] - P[i]) <=
-                        1e-6 * sqrt(fabs(P[(i / n) * (n + 1)] *
-                                         P[(i % n) * (n + 1)])) + 1e-9);
+            assert_true(
+                fabs(kf.P[i] - P[i]) <=
+                1e-6 * sqrt(fabs(P[(i / n) * (n + 1)] * P[(i % n) * (n + 1)])) +
+                    1e-9);
     }
 }
 
@@ -803,7 +801,8 @@ static void naive_ukf_update(int n, double *x, double *P, const double *z,
             for (k = 0; k < 3; k++)
                 S[j * 3 + k] += wc[i] * (zs[i][j] - zm[j]) * (zs[i][k] - zm[k]);
             for (k = 0; k < n; k++)
-                Pxz[k * 3 + j] += wc[i] * (pts[i][k] - x[k]) * (zs[i][j] - zm[j]);
+                Pxz[k * 3 + j] +=
+                    wc[i] * (pts[i][k] - x[k]) * (zs[i][j] - zm[j]);
         }
     for (i = 0; i < 9; i++)
         S[i] += R[i];
@@ -861,9 +860,10 @@ static void ukf_against_naive(void **state)
         for (i = 0; i < n; i++)
             assert_true(fabs(kf.x[i] - x[i]) <= 1e-7 * (1 + fabs(x[i])));
         for (i = 0; i < n * n; i++)
-            assert_true(fabs(kf.P[i] - P[i]) <=
-                        1e-6 * sqrt(fabs(P[(i / n) * (n + 1)] *
-                                         P[(i % n) * (n + 1)])) + 1e-9);
+            assert_true(
+                fabs(kf.P[i] - P[i]) <=
+                1e-6 * sqrt(fabs(P[(i / n) * (n + 1)] * P[(i % n) * (n + 1)])) +
+                    1e-9);
     }
 }
 
@@ -923,7 +923,7 @@ static void impact_ellipse_against_monte_carlo(void **state)
     int k, i, j, inside_ut = 0, inside_lin = 0, n = 0;
     const int N = 1500;
     double mean[2] = {0, 0}, C[4] = {0, 0, 0, 0};
-    double (*en)[2] = gs_calloc(N, sizeof(*en));
+    double(*en)[2] = gs_calloc(N, sizeof(*en));
     struct gs_geodetic gm;
     struct gs_site site;
 
@@ -1001,9 +1001,10 @@ static void impact_ellipse_against_monte_carlo(void **state)
                     0.1);
         assert_true(fabs(ut.impact.ellipse.semi_minor / mc.semi_minor - 1) <
                     0.1);
-        assert_true(fabs(gs_angle_wrap(2 * (ut.impact.ellipse.orientation -
-                                            mc.orientation))) /
-                        2 < 3 * GS_DEG);
+        assert_true(fabs(gs_angle_wrap(
+                        2 * (ut.impact.ellipse.orientation - mc.orientation))) /
+                        2 <
+                    3 * GS_DEG);
         assert_true(fabs(lin.impact.ellipse.semi_major / mc.semi_major - 1) <
                     0.1);
         /* The mean impact: within a tenth of the semi-minor axis. */
@@ -1043,11 +1044,11 @@ static void fusion_is_consistent(void **state)
         double S[36] = {0}, x[6], P[36], detP = 0, detS = 0;
         double zero[6] = {0, 0, 0, 0, 0, 0};
 
-        assert_int_equal(gs_fuse((enum gs_fusion_rule)rule, 6, zero, Pa,
-                                 zero, Pb, NULL, x, P), 0);
+        assert_int_equal(gs_fuse((enum gs_fusion_rule)rule, 6, zero, Pa, zero,
+                                 Pb, NULL, x, P),
+                         0);
         for (trial = 0; trial < N; trial++) {
-            double wa[6], wb[6], wc[6], ea[6], eb[6], e[6], Pi_a[36],
-                Pi_b[36];
+            double wa[6], wb[6], wc[6], ea[6], eb[6], e[6], Pi_a[36], Pi_b[36];
 
             (void)Pi_a;
             (void)Pi_b;
@@ -1068,8 +1069,9 @@ static void fusion_is_consistent(void **state)
                 ea[i] += c;
                 eb[i] += c;
             }
-            assert_int_equal(gs_fuse((enum gs_fusion_rule)rule, 6, ea, Pa,
-                                     eb, Pb, NULL, e, P), 0);
+            assert_int_equal(gs_fuse((enum gs_fusion_rule)rule, 6, ea, Pa, eb,
+                                     Pb, NULL, e, P),
+                             0);
             for (i = 0; i < 6; i++)
                 for (k = 0; k < 6; k++)
                     S[i * 6 + k] += e[i] * e[k] / N;
@@ -1226,8 +1228,8 @@ static void plots_checked(void **state)
     (void)state;
     gs_diag_init(&d);
     s = load_sensors(sensors_json, &n, &d);
-    assert_int_equal(gs_plot_parse(good, strlen(good), "plots", 1, s, n, &p,
-                                   &d), 0);
+    assert_int_equal(
+        gs_plot_parse(good, strlen(good), "plots", 1, s, n, &p, &d), 0);
     assert_int_equal(p.sensor, 0);
     assert_true(p.has_rr && p.rr == -2345.1);
     /* Azimuth normalised to [0, 2 pi). */
@@ -1238,8 +1240,9 @@ static void plots_checked(void **state)
     {
         struct gs_plot q;
 
-        assert_int_equal(gs_plot_parse(gs_buf_str(&b), b.len - 1, "plots", 2,
-                                       s, n, &q, &d), 0);
+        assert_int_equal(
+            gs_plot_parse(gs_buf_str(&b), b.len - 1, "plots", 2, s, n, &q, &d),
+            0);
         assert_memory_equal(&p, &q, sizeof(p));
     }
     gs_buf_free(&b);
@@ -1301,8 +1304,8 @@ static void update_round_trip(void **state)
     gs_buf_init(&b, 1 << 16);
     gs_diag_init(&d);
     assert_int_equal(gs_track_update_write(&u, &a), 0);
-    assert_int_equal(gs_track_update_parse(gs_buf_str(&a), a.len - 1, "u", 1,
-                                           &v, &d), 0);
+    assert_int_equal(
+        gs_track_update_parse(gs_buf_str(&a), a.len - 1, "u", 1, &v, &d), 0);
     /* Signed items: reading and writing again gives the same bytes. */
     assert_int_equal(gs_track_update_write(&v, &b), 0);
     assert_string_equal(gs_buf_str(&a), gs_buf_str(&b));
@@ -1318,8 +1321,9 @@ static void update_round_trip(void **state)
         c = strchr(c + 15, ',');
         memcpy(c + 1, "7", 1);
         gs_diag_init(&e);
-        assert_int_equal(gs_track_update_parse(t, strlen(t) - 1, "u", 9, &v,
-                                               &e), GS_ERR_INVALID);
+        assert_int_equal(
+            gs_track_update_parse(t, strlen(t) - 1, "u", 9, &v, &e),
+            GS_ERR_INVALID);
         assert_non_null(strstr(gs_diag_first(&e), "u:9:"));
         gs_diag_free(&e);
         gs_free(t);
@@ -1364,8 +1368,8 @@ static size_t make_plots(const struct gs_sensor *s, struct gs_plot *out,
             p->time = t0 + (gs_time_t)llround(dt * 1e6);
             p->sensor = si;
             p->range = z[0] + s[si].sigma_range * nrand();
-            p->az = fmod(z[1] + s[si].sigma_az * nrand() + 2 * GS_PI,
-                         2 * GS_PI);
+            p->az =
+                fmod(z[1] + s[si].sigma_az * nrand() + 2 * GS_PI, 2 * GS_PI);
             p->el = z[2] + s[si].sigma_el * nrand();
             if (s[si].sigma_rr > 0) {
                 p->has_rr = true;
@@ -1608,8 +1612,7 @@ static void tracker_estimate_and_impact(void **state)
                                         u[j].impact.lon * GS_DEG, gi.lat,
                                         gi.lon, &miss, NULL);
                     /* Well inside the 95 % ellipse's major axis. */
-                    assert_true(miss < 3 * u[j].impact.ellipse.semi_major +
-                                           10);
+                    assert_true(miss < 3 * u[j].impact.ellipse.semi_major + 10);
                 }
             }
         }
