@@ -21,7 +21,7 @@
  * GS_EST_REENTRY_HEIGHT on the way down, where drag makes the model
  * strongly non-linear and the ballistic coefficient becomes observable.
  *
- * An estimate is a plain value (about 2 KB): the tracker copies it into its
+ * An estimate is a plain value (about 3 KB): the tracker copies it into its
  * history to re-filter late plots, so nothing here may point elsewhere.
  */
 #ifndef GS_TRACK_EST_H

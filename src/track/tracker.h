@@ -54,7 +54,7 @@
  * past that the oldest are dropped (and counted).
  *
  * Memory is bounded by the configuration (max_tracks x history estimates
- * of about 2 KB, max_partner_tracks updates, max_pending updates). No
+ * of about 3 KB, max_partner_tracks updates, max_pending updates). No
  * global state; not thread-safe: one owner at a time.
  */
 #ifndef GS_TRACK_TRACKER_H
