@@ -3,6 +3,8 @@
 #   make test   build, run every test; then again under ASan+UBSan; fuzz smoke
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N make fuzz-run)
 #   make bench  build, then run the benchmarks (they print figures)
+#   make bench-track  run every scenario over 100 seeds and print the
+#               tracking figures (BENCH_FLAGS="--seeds 10" for a quick run)
 # Each target installs missing Debian packages first (scripts/install-deps).
 
 BUILD        ?= build
@@ -13,7 +15,7 @@ CMAKE_FLAGS  ?=
 JOBS         ?= $(shell nproc)
 
 .PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run bench \
-        clean
+        bench-track clean
 
 all: build
 
@@ -56,6 +58,11 @@ fuzz-run: fuzz
 # Benchmarks print figures; they are not tests.
 bench: build
 	./$(BUILD)/bench/bench_store
+
+BENCH_FLAGS ?=
+
+bench-track: build
+	./$(BUILD)/bench/bench_track $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
