@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "cli/cli.h"
+#include "node/client.h"
 #include "node/serve.h"
 
 struct peer_opts {
@@ -334,6 +335,165 @@ static int cmd_witness(int argc, char **argv)
     return rc == 0 && a.count == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+static const char ask_usage[] =
+    "usage: gsomia audit ask NATION [-o FILE] [--node DIR]\n"
+    "\n"
+    "Asks the peer NATION, through the running node, for the records of its\n"
+    "audit log that concern items this node's nation originated (\"how was\n"
+    "my data handled?\"), each with an inclusion proof against its signed\n"
+    "tree head. Checks every proof with NATION's identity key, prints the\n"
+    "records, and writes the proofs, one JSON object a line, to FILE.\n";
+
+/* The public key of nation's identity held by the node. */
+struct find_key {
+    const char *nation;
+    uint8_t pk[GS_PK_LEN];
+    bool found;
+};
+
+static int find_identity(void *ctx, const struct gs_store_identity *id)
+{
+    struct find_key *k = ctx;
+    struct gs_identity ident;
+    struct gs_jctx c = {NULL, NULL};
+    json_error_t err;
+    json_t *v;
+
+    if (strcmp(id->nation, k->nation) != 0)
+        return 0;
+    v = json_loads(id->json, 0, &err);
+    if (v != NULL && gs_identity_from_json(&c, v, &ident) == 0) {
+        memcpy(k->pk, ident.pk, GS_PK_LEN);
+        k->found = true;
+        gs_identity_free(&ident);
+    }
+    json_decref(v);
+    return 0;
+}
+
+static int cmd_ask(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"node", required_argument, NULL, 'N'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *node = NULL, *out_path = NULL, *dir;
+    struct find_key k;
+    struct gs_node *n;
+    struct gs_client *c = NULL;
+    struct gs_buf saved;
+    size_t ok = 0, bad = 0;
+    uint64_t from = 0;
+    int opt, rc;
+
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'N': node = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'h':
+            fputs(ask_usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(ask_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1 || !gs_nation_valid(argv[optind])) {
+        fputs(ask_usage, stderr);
+        return EXIT_USAGE;
+    }
+    dir = cli_node_dir(node);
+    if (dir == NULL)
+        return EXIT_USAGE;
+    rc = cli_open_node(node, &n);
+    if (rc != EXIT_OK)
+        return rc;
+    memset(&k, 0, sizeof(k));
+    k.nation = argv[optind];
+    gs_store_identity_list(n->store, find_identity, &k);
+    gs_node_close(n);
+    if (!k.found) {
+        cli_error("no identity of %s is held: import it first", k.nation);
+        return EXIT_FAIL;
+    }
+    if (gs_client_open(dir, &c) < 0) {
+        cli_error("the node of %s is not running: start it with `gsomia "
+                  "serve`", dir);
+        return EXIT_FAIL;
+    }
+    gs_buf_init(&saved, SIZE_MAX);
+    rc = 0;
+    do {
+        Gsomia__Frame *f = NULL;
+        size_t i;
+
+        if (gs_client_ask_records(c, k.nation, from) < 0 ||
+            gs_client_next(c, 30000, &f) < 0 ||
+            f->kind_case != GSOMIA__FRAME__KIND_RECORDS) {
+            cli_error("no answer from %s", k.nation);
+            if (f != NULL)
+                gsomia__frame__free_unpacked(f, NULL);
+            rc = -1;
+            break;
+        }
+        if (f->records->error[0] != '\0') {
+            cli_error("%s: %s", k.nation, f->records->error);
+            gsomia__frame__free_unpacked(f, NULL);
+            rc = -1;
+            break;
+        }
+        for (i = 0; i < f->records->n_proofs; i++) {
+            json_error_t err;
+            json_t *proof = json_loads(f->records->proofs[i], 0, &err);
+            json_t *rec;
+            struct gs_diag d;
+
+            gs_diag_init(&d);
+            if (proof != NULL && gs_audit_check_proof(proof, k.pk, &d) == 0) {
+                ok++;
+                gs_buf_printf(&saved, "%s\n", f->records->proofs[i]);
+                rec = json_loads(json_string_value(
+                                     json_object_get(proof, "record")),
+                                 0, &err);
+                printf("%6lld  %s  %-19s %s%s%s\n",
+                       (long long)json_integer_value(
+                           json_object_get(proof, "index")),
+                       json_string_value(json_object_get(rec, "time")),
+                       json_string_value(json_object_get(rec, "action")),
+                       json_object_get(rec, "decision")
+                           ? json_string_value(json_object_get(rec,
+                                                               "decision"))
+                           : "",
+                       json_object_get(rec, "peer") ? " peer " : "",
+                       json_object_get(rec, "peer")
+                           ? json_string_value(json_object_get(rec, "peer"))
+                           : "");
+                json_decref(rec);
+            } else {
+                bad++;
+                cli_error("a record from %s does NOT verify: %s", k.nation,
+                          gs_diag_first(&d));
+            }
+            gs_diag_free(&d);
+            json_decref(proof);
+        }
+        from = f->records->next_index;
+        gsomia__frame__free_unpacked(f, NULL);
+    } while (from != 0);
+    gs_client_close(c);
+    if (rc == 0 && out_path != NULL && saved.len > 0 &&
+        cli_write_file(out_path, saved.data, saved.len) != EXIT_OK)
+        rc = -1;
+    gs_buf_free(&saved);
+    if (rc == 0)
+        printf("%zu records of %s about this nation's items, %zu verified "
+               "against %s's signed tree head, %zu not\n", ok + bad,
+               k.nation, ok, k.nation, bad);
+    return rc == 0 && bad == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
 const struct cli_command cli_peer_commands[] = {
     {"serve", NULL, "run the node: share items with its peers", cmd_serve},
     {"peer", "add", "make a partner's node a peer", cmd_add},
@@ -341,5 +501,6 @@ const struct cli_command cli_peer_commands[] = {
     {"peer", "status", "show the running node's connections", cmd_status},
     {"audit", "witness", "show partners' tree heads and inconsistencies",
      cmd_witness},
+    {"audit", "ask", "ask a partner how it handled our items", cmd_ask},
     {NULL, NULL, NULL, NULL},
 };

@@ -148,3 +148,16 @@ int gs_client_next(struct gs_client *c, int timeout_ms, Gsomia__Frame **out)
             return rc;
     }
 }
+
+int gs_client_ask_records(struct gs_client *c, const char *peer,
+                          uint64_t from)
+{
+    Gsomia__Frame f = GSOMIA__FRAME__INIT;
+    Gsomia__AskRecords a = GSOMIA__ASK_RECORDS__INIT;
+
+    a.peer = (char *)peer;
+    a.from_index = from;
+    f.kind_case = GSOMIA__FRAME__KIND_ASK_RECORDS;
+    f.ask_records = &a;
+    return send_frame(c, &f);
+}

@@ -25,6 +25,10 @@ int gs_client_submit(struct gs_client *c, const Gsomia__ItemBody *body,
                      uint64_t tag);
 /* Asks for an Arrived frame for every item the node stores from now on. */
 int gs_client_subscribe(struct gs_client *c);
+/* Asks the node to ask peer for the records of its audit log that concern
+ * this node's items, from index from (answered by a Records frame). */
+int gs_client_ask_records(struct gs_client *c, const char *peer,
+                          uint64_t from);
 /* The next frame from the node (free with gsomia__frame__free_unpacked),
  * waiting at most timeout_ms (-1: for ever). GS_ERR_STATE on timeout,
  * GS_ERR_IO when the node closed the socket. */

@@ -334,3 +334,98 @@ int gs_exchange_fill(struct gs_node *n, const char *peer, uint64_t after,
     gs_free(f.ids);
     return rc;
 }
+
+struct concern {
+    struct gs_node *n;
+    const char *asker;
+    uint64_t *indices;
+    size_t count, max, scanned, scan;
+    uint64_t last;
+    /* The last item looked up, and whether it is the asker's. */
+    uint8_t item[GS_ITEM_ID_LEN];
+    bool item_known, item_theirs;
+};
+
+static int consider(void *ctx, const struct gs_store_record *r)
+{
+    struct concern *c = ctx;
+    json_error_t err;
+    json_t *v;
+    const char *hex;
+    uint8_t id[GS_ITEM_ID_LEN];
+
+    if (c->scanned >= c->scan || c->count >= c->max)
+        return 1; /* stop: enough for one answer */
+    c->scanned++;
+    c->last = r->index;
+    v = json_loads(r->data, 0, &err);
+    hex = json_string_value(json_object_get(v, "item"));
+    if (hex != NULL && gs_item_id_parse(hex, id) == 0) {
+        if (!c->item_known || memcmp(id, c->item, GS_ITEM_ID_LEN) != 0) {
+            struct gs_store_item m;
+
+            memcpy(c->item, id, GS_ITEM_ID_LEN);
+            c->item_known = true;
+            c->item_theirs = false;
+            if (gs_store_item_get(c->n->store, id, &m, NULL) == 0) {
+                c->item_theirs = strcmp(m.originator, c->asker) == 0;
+                gs_store_item_free(&m);
+            }
+        }
+        if (c->item_theirs) {
+            c->indices = gs_reallocarray(c->indices, c->count + 1,
+                                         sizeof(*c->indices));
+            c->indices[c->count++] = r->index;
+        }
+    }
+    json_decref(v);
+    return 0;
+}
+
+int gs_exchange_records_for(struct gs_node *n, const char *asker,
+                            uint64_t from, size_t max, size_t scan,
+                            gs_exchange_proof_cb cb, void *ctx,
+                            uint64_t *next)
+{
+    struct concern c;
+    struct gs_tree_head h;
+    size_t i;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    c.n = n;
+    c.asker = asker;
+    c.max = max;
+    c.scan = scan;
+    *next = 0;
+    rc = gs_store_head_latest(n->store, &h);
+    if (rc == GS_ERR_NOT_FOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    if (from >= h.size)
+        return 0;
+    rc = gs_store_audit_list(n->store, from, consider, &c);
+    if (rc == 1)
+        rc = 0; /* stopped early: there is more */
+    for (i = 0; rc == 0 && i < c.count; i++) {
+        json_t *proof = NULL;
+        char *text;
+
+        if (c.indices[i] >= h.size)
+            break; /* not under the signed head yet */
+        rc = gs_audit_proof(n->store, &n->signer, c.indices[i], &h, &proof);
+        if (rc < 0)
+            break;
+        text = json_dumps(proof, JSON_COMPACT);
+        json_decref(proof);
+        rc = cb(ctx, text);
+        free(text);
+    }
+    /* Ask again after what was read, unless the signed log was read to
+     * its end. */
+    if (rc == 0 && c.scanned > 0 && c.last + 1 < h.size)
+        *next = c.last + 1;
+    gs_free(c.indices);
+    return rc;
+}

@@ -50,4 +50,18 @@ typedef int (*gs_exchange_fill_cb)(void *ctx, uint64_t seq, bool notice,
 int gs_exchange_fill(struct gs_node *n, const char *peer, uint64_t after,
                      int limit, gs_exchange_fill_cb cb, void *ctx);
 
+/*
+ * "How was my data handled?" (asked by partner `asker`): the records of
+ * this node's audit log from index from on that concern items asker
+ * originated, each as an inclusion proof against the latest signed head
+ * (audit/log.h), at most max of them, scanning at most scan records. cb
+ * gets each proof as compact JSON. *next gets the index to ask from next
+ * time, 0 when the log was read to its end.
+ */
+typedef int (*gs_exchange_proof_cb)(void *ctx, const char *proof);
+int gs_exchange_records_for(struct gs_node *n, const char *asker,
+                            uint64_t from, size_t max, size_t scan,
+                            gs_exchange_proof_cb cb, void *ctx,
+                            uint64_t *next);
+
 #endif

@@ -86,6 +86,7 @@ struct peer {
     uint64_t head_asked;     /* a head frame is being made of this size */
     uint64_t witnessed;      /* size of the peer's head we hold */
     uint64_t gen;            /* counts connections: stale fills are dropped */
+    uint64_t asker;          /* the local program waiting for Records */
 };
 
 struct conn {
@@ -191,6 +192,8 @@ struct job {
     size_t n_notes;
     struct submit *submits;
     size_t n_submits;
+    struct seqs *asks; /* records requests from peers */
+    size_t n_asks;
     bool route, load;
     struct arrival *arrivals;
     size_t n_arrivals;
@@ -203,6 +206,8 @@ struct job {
     size_t n_head_frames;
     struct seqs *heads_held; /* per head received: the size now held */
     size_t n_heads_held;
+    struct head_out *answers; /* Records frames for the askers */
+    size_t n_answers;
     struct peer_state *peers;
     size_t n_peers;
     struct trust *trusts;
@@ -241,6 +246,9 @@ struct server {
 
 static void conn_close(struct conn *c, const char *why);
 static void peer_pump(struct peer *p);
+struct lconn;
+static struct lconn *lconn_by_id(struct server *s, uint64_t id);
+static void lconn_send(struct lconn *l, const Gsomia__Frame *f);
 static void schedule(struct server *s);
 static void dial(struct peer *p);
 
@@ -286,6 +294,10 @@ static void job_free(struct job *j)
     gs_free(j->heads_wanted);
     gs_free(j->heads);
     gs_free(j->heads_held);
+    gs_free(j->asks);
+    for (i = 0; i < j->n_answers; i++)
+        gs_free(j->answers[i].frame);
+    gs_free(j->answers);
     gs_free(j->notes);
     gs_free(j->stored);
     gs_free(j->head_frames);
@@ -551,6 +563,7 @@ static void conn_close(struct conn *c, const char *why)
         p->conn = NULL;
         ready_clear(p);
         p->fill_asked = false;
+        p->asker = 0; /* the question is lost with the connection */
     }
     if (p != NULL && c->outbound)
         p->dialing = false;
@@ -739,6 +752,24 @@ static void handle_frame(struct conn *c, const uint8_t *data, size_t len)
         case GSOMIA__FRAME__KIND_HEAD:
             on_head(c, f->head);
             break;
+        case GSOMIA__FRAME__KIND_RECORDS_REQUEST: {
+            struct seqs ask;
+
+            memset(&ask, 0, sizeof(ask));
+            memcpy(ask.peer, c->nation, GS_NATION_SIZE);
+            ask.seq = f->records_request->from_index;
+            PUSH(pending(c->srv)->asks, pending(c->srv)->n_asks, ask);
+            schedule(c->srv);
+            break;
+        }
+        case GSOMIA__FRAME__KIND_RECORDS: {
+            struct lconn *l = lconn_by_id(c->srv, p->asker);
+
+            p->asker = 0;
+            if (l != NULL)
+                lconn_send(l, f);
+            break;
+        }
         case GSOMIA__FRAME__KIND_HEAD_ACK:
             /* The next proof starts from what the peer holds. */
             p->head_known = f->head_ack->seq;
@@ -1158,6 +1189,54 @@ static int head_frame(struct gs_node *n, const struct seqs *want,
 /* Reloads what other processes may have changed: identities, policy. */
 static int reload(struct gs_node *n);
 
+#define RECORDS_MAX 1000      /* proofs per answer */
+#define RECORDS_SCAN 50000    /* records read per answer */
+
+struct proofs {
+    char **v;
+    size_t n;
+};
+
+static int keep_proof(void *ctx, const char *proof)
+{
+    struct proofs *p = ctx;
+
+    PUSH(p->v, p->n, gs_strdup(proof));
+    return 0;
+}
+
+/* A Records frame for a peer that asked how its data was handled. */
+static void answer_records(struct job *j, struct gs_node *n,
+                           const struct seqs *ask)
+{
+    Gsomia__Frame f = GSOMIA__FRAME__INIT;
+    Gsomia__Records r = GSOMIA__RECORDS__INIT;
+    struct proofs p = {NULL, 0};
+    struct head_out out;
+    uint64_t next = 0;
+    size_t i;
+    int rc = gs_exchange_records_for(n, ask->peer, ask->seq, RECORDS_MAX,
+                                     RECORDS_SCAN, keep_proof, &p, &next);
+
+    r.proofs = p.v;
+    r.n_proofs = p.n;
+    r.next_index = next;
+    r.error = rc < 0 ? (char *)"the records could not be read" : (char *)"";
+    f.kind_case = GSOMIA__FRAME__KIND_RECORDS;
+    f.records = &r;
+    memset(&out, 0, sizeof(out));
+    memcpy(out.peer, ask->peer, GS_NATION_SIZE);
+    out.len = gsomia__frame__get_packed_size(&f);
+    if (out.len <= GS_FRAME_MAX) {
+        out.frame = gs_malloc(out.len);
+        gsomia__frame__pack(&f, out.frame);
+        PUSH(j->answers, j->n_answers, out);
+    }
+    for (i = 0; i < p.n; i++)
+        gs_free(p.v[i]);
+    gs_free(p.v);
+}
+
 /* Notes an item stored by this job, for the subscribers. */
 static int arrived(struct job *j, struct gs_node *n,
                    const uint8_t id[GS_ITEM_ID_LEN])
@@ -1296,6 +1375,8 @@ static void job_work(uv_work_t *req)
         rc = gs_store_identity_list(n->store, snapshot_identity, j);
     if (rc == 0 && gs_store_head_latest(n->store, &h) == 0)
         j->head_size = h.size;
+    for (i = 0; rc == 0 && i < j->n_asks; i++)
+        answer_records(j, n, &j->asks[i]);
     for (i = 0; rc == 0 && i < j->n_heads_wanted; i++) {
         struct head_out out;
 
@@ -1514,6 +1595,19 @@ static void job_done(uv_work_t *req, int status)
                 conn_flush(p->conn);
             gs_buf_free(&framed);
         }
+        for (i = 0; i < j->n_answers; i++) {
+            struct peer *p = peer_by_nation(s, j->answers[i].peer);
+            struct gs_buf framed;
+
+            if (p == NULL || p->conn == NULL)
+                continue;
+            gs_buf_init(&framed, GS_FRAME_MAX + 4);
+            if (gs_frame_append(&framed, j->answers[i].frame,
+                                j->answers[i].len) == 0 &&
+                gs_tls_write(p->conn->tls, framed.data, framed.len) == 0)
+                conn_flush(p->conn);
+            gs_buf_free(&framed);
+        }
         for (i = 0; i < j->n_heads_held; i++) {
             struct peer *p = peer_by_nation(s, j->heads_held[i].peer);
             Gsomia__Frame f = GSOMIA__FRAME__INIT;
@@ -1542,7 +1636,8 @@ static bool job_has_work(const struct job *j)
 {
     return j != NULL &&
            (j->n_rx || j->n_acks || j->n_fills || j->n_heads || j->n_notes ||
-            j->n_heads_wanted || j->n_submits || j->route || j->load);
+            j->n_heads_wanted || j->n_submits || j->n_asks || j->route ||
+            j->load);
 }
 
 static void schedule(struct server *s)
@@ -1792,6 +1887,30 @@ static void local_frame(struct lconn *l, const uint8_t *data, size_t len)
     case GSOMIA__FRAME__KIND_SUBSCRIBE:
         l->subscribed = true;
         break;
+    case GSOMIA__FRAME__KIND_ASK_RECORDS: {
+        struct peer *p = peer_by_nation(s, f->ask_records->peer);
+        Gsomia__Frame out = GSOMIA__FRAME__INIT;
+
+        if (p == NULL || p->conn == NULL || p->asker != 0) {
+            Gsomia__Records r = GSOMIA__RECORDS__INIT;
+
+            r.error = p == NULL        ? (char *)"not a peer"
+                      : p->conn == NULL ? (char *)"the peer is not connected"
+                                        : (char *)"a question is pending";
+            out.kind_case = GSOMIA__FRAME__KIND_RECORDS;
+            out.records = &r;
+            lconn_send(l, &out);
+        } else {
+            Gsomia__RecordsRequest q = GSOMIA__RECORDS_REQUEST__INIT;
+
+            q.from_index = f->ask_records->from_index;
+            out.kind_case = GSOMIA__FRAME__KIND_RECORDS_REQUEST;
+            out.records_request = &q;
+            p->asker = l->id;
+            conn_send(p->conn, &out);
+        }
+        break;
+    }
     case GSOMIA__FRAME__KIND_PING: {
         Gsomia__Frame r = GSOMIA__FRAME__INIT;
 

@@ -157,6 +157,14 @@ for n in kor usa jpn; do
 done
 "$G" audit witness --node "$T/jpn" >"$T/w"
 check "6: JPN witnessed USA's tree heads" grep -q "^USA  size" "$T/w"
+# "How was my data handled?": KOR asks the hub, and checks every proof.
+"$G" audit ask USA --node "$T/kor" -o "$T/handled.jsonl" >"$T/ask" 2>&1
+check "6: KOR's question to USA is answered and verified" grep -q \
+    "verified against USA's signed tree head, 0 not" "$T/ask"
+check "6: ... with the receipts and releases of KOR's items" sh -c \
+    "grep -q 'receipt' \"$T/ask\" && grep -q 'release' \"$T/ask\""
+check "6: ... each proof checks with USA's identity alone" sh -c \
+    "head -1 \"$T/handled.jsonl\" >\"$T/p.json\" && \"$G\" audit check-proof \"$T/p.json\" --identity \"$T/usa.id\""
 for n in kor usa jpn; do stop $n; done
 
 echo "$passed passed, $failed failed"
