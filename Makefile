@@ -58,6 +58,7 @@ fuzz-run: fuzz
 # Benchmarks print figures; they are not tests.
 bench: build
 	./$(BUILD)/bench/bench_store
+	bench/federation.sh $(BUILD) .
 
 BENCH_FLAGS ?=
 
