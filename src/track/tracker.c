@@ -51,6 +51,7 @@ struct hist {
 struct track {
     bool used, confirmed;
     unsigned serial;
+    uint64_t sensors; /* bit i: radar i's plots went into this track */
     struct gs_est est;
     struct hist *h;
     int h_head, h_len, h_cap; /* tentative tracks keep a short history */
@@ -383,6 +384,7 @@ static int apply_plot(struct gs_tracker *t, struct track *k,
     }
     early_insert(k, p);
     k->hits++;
+    k->sensors |= UINT64_C(1) << p->sensor;
     k->misses = 0;
     if (p->time > k->last_hit)
         k->last_hit = p->time;
@@ -418,6 +420,7 @@ static struct track *new_track(struct gs_tracker *t, const struct gs_plot *p,
     hist_push(t, k, p, &k->est);
     early_insert(k, p);
     k->hits = 1;
+    k->sensors = UINT64_C(1) << p->sensor;
     k->first_time = k->last_hit = p->time;
     k->burnout = p->time;
     k->updated = true;
@@ -583,6 +586,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         kappa_known = !e.imm;
         kap_sigma = sqrt(P7[48] > 0 ? P7[48] : 0);
         add_source(&u, t->c.nation);
+        u.local = k->serial + 1;
+        u.sensors = k->sensors;
     }
     /* Each fresh partner estimate, predicted to tm, is checked against the
      * first estimate (ours if we track it): one that no longer matches
@@ -630,6 +635,11 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         }
         used_partners++;
         add_source(&u, p->u.nation);
+        if (u.n_parts < GS_UPDATE_MAX_SOURCES) {
+            memcpy(u.parts[u.n_parts].nation, p->u.nation, 4);
+            memcpy(u.parts[u.n_parts].track, p->u.track, GS_TRACK_ID_SIZE);
+            u.n_parts++;
+        }
     }
     if (!have)
         return;
@@ -928,6 +938,7 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
         k->launch = parent->launch;
         k->launch_method = parent->launch_method;
         k->hits = 1;
+        k->sensors = parent->sensors | UINT64_C(1) << p->sensor;
         k->first_time = k->last_hit = p->time;
         k->updated = true;
         k->split_pending = true;

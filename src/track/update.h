@@ -40,6 +40,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/diag.h"
@@ -84,6 +85,19 @@ struct gs_track_update {
     bool has_apogee;
     double apogee_height;
     gs_time_t apogee_time;
+    /* What went into this update, for the node that labels it; not part
+     * of the text form. local: 1 + the serial of the tracker's own track
+     * in it (0: none), stable for the life of that track and the same in
+     * every tracker fed the same plots; sensors: bit i set when radar i of
+     * the tracker contributed plots to it; parts: the partner tracks fused
+     * in. */
+    unsigned local;
+    uint64_t sensors;
+    struct gs_track_part {
+        char nation[4];
+        char track[GS_TRACK_ID_SIZE];
+    } parts[GS_UPDATE_MAX_SOURCES];
+    int n_parts;
 };
 
 /* Appends u to b as one JSON line (with the newline). */
