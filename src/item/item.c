@@ -6,6 +6,7 @@
  * every count and length is checked against the limits of item.h.
  */
 #include "item/item.h"
+#include "item/payload.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -198,6 +199,7 @@ static bool id_ok(const ProtobufCBinaryData *b, bool may_be_empty)
 static int check_payload(const Gsomia__ItemBody *b, struct gs_diag *d)
 {
     const char *what = NULL;
+    char why[160];
     size_t i;
 
     switch (b->payload_case) {
@@ -214,10 +216,12 @@ static int check_payload(const Gsomia__ItemBody *b, struct gs_diag *d)
             what = "the document's name or media type is not text";
         break;
     case GSOMIA__ITEM_BODY__PAYLOAD_TRACK:
-        if (b->track->n_position_ecef != 3 || b->track->n_velocity_ecef != 3 ||
-            (b->track->n_covariance != 0 && b->track->n_covariance != 21))
-            what = "a track needs 3 position, 3 velocity and 21 covariance "
-                   "values";
+        if (gs_payload_track_check(b->track, why, sizeof(why)) < 0)
+            what = why;
+        break;
+    case GSOMIA__ITEM_BODY__PAYLOAD_ALERT:
+        if (gs_payload_alert_check(b->alert, why, sizeof(why)) < 0)
+            what = why;
         break;
     case GSOMIA__ITEM_BODY__PAYLOAD_AGREEMENT:
         if (!text_ok(b->agreement->json))

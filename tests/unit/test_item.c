@@ -8,11 +8,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+
 #include <sodium.h>
 #include <string.h>
 
 #include "base/err.h"
 #include "item/item.h"
+#include "item/payload.h"
+#include "track/geo.h"
 
 struct fixture {
     struct gs_policy *p;
@@ -272,6 +276,149 @@ static void decode_refuses_bad_structure(void **state)
     gs_buf_free(&env);
 }
 
+/* A track update as a tracker writes it, with every optional part. */
+static void sample_update(struct gs_track_update *u)
+{
+    int i;
+
+    memset(u, 0, sizeof(*u));
+    u->time = 1664835751250000;
+    memcpy(u->track, "KOR-T3", 7);
+    memcpy(u->nation, "KOR", 4);
+    memcpy(u->sources[0], "KOR", 4);
+    memcpy(u->sources[1], "USA", 4);
+    u->n_sources = 2;
+    u->phase = GS_PHASE_MIDCOURSE;
+    u->x[0] = -3020000.5;
+    u->x[1] = 3810000.25;
+    u->x[2] = 4300000.125;
+    u->x[3] = 1200.5;
+    u->x[4] = -300.25;
+    u->x[5] = 2100.75;
+    for (i = 0; i < 6; i++)
+        u->P[i * 7] = 100.0 * (i + 1);
+    u->P[1] = u->P[6] = 20.5;
+    u->lat = 40.1;
+    u->lon = 131.2;
+    u->h = 512345.6;
+    u->has_kappa = true;
+    u->kappa = 5e-5;
+    u->kappa_sigma = 2e-5;
+    u->impact.valid = true;
+    u->impact.lat = 40.5;
+    u->impact.lon = 179.5;
+    u->impact.time = 1664837000000000;
+    u->impact.time_sigma = 3.5;
+    u->impact.ellipse.semi_major = 25000;
+    u->impact.ellipse.semi_minor = 8000;
+    u->impact.ellipse.orientation = 1.2;
+    u->has_apogee = true;
+    u->apogee_height = 969600;
+    u->apogee_time = 1664836300000000;
+}
+
+static void track_payload_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    struct gs_track_update u, back;
+    Gsomia__ItemBody body = GSOMIA__ITEM_BODY__INIT;
+    Gsomia__Track pb;
+    Gsomia__Label lpb, *lpbs[1] = {&lpb};
+    struct gs_item *it = NULL;
+    struct gs_buf env;
+    uint8_t id[GS_ITEM_ID_LEN];
+    char why[160];
+    int i;
+
+    sample_update(&u);
+    gs_payload_track_to_pb(&u, f->a, &pb);
+    label_of(f, "KOR", "군사II급비밀", &lpb);
+    body.kind = GSOMIA__KIND__TRACK;
+    body.labels = lpbs;
+    body.n_labels = 1;
+    body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_TRACK;
+    body.track = &pb;
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    assert_int_equal(gs_item_seal(&body, &f->kor, 1, &env, id), 0);
+    assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, NULL), 0);
+    assert_int_equal(gs_payload_track_from_pb(it->body->track, "KOR", &back,
+                                              why, sizeof(why)),
+                     0);
+    assert_string_equal(back.track, "KOR-T3");
+    assert_string_equal(back.nation, "KOR");
+    assert_int_equal(back.n_sources, 2);
+    assert_string_equal(back.sources[1], "USA");
+    assert_int_equal(back.time, u.time);
+    assert_memory_equal(back.x, u.x, sizeof(u.x));
+    assert_memory_equal(back.P, u.P, sizeof(u.P));
+    assert_true(back.has_kappa && back.kappa == u.kappa);
+    assert_true(back.impact.valid && !back.launch.valid);
+    assert_true(fabs(back.impact.ellipse.orientation - 1.2) < 1e-12);
+    assert_int_equal(back.impact.time, u.impact.time);
+    assert_true(back.has_apogee && back.apogee_height == u.apogee_height);
+    assert_int_equal(back.status, GS_TRACK_CONFIRMED);
+    gs_item_free(it);
+
+    /* A covariance that is not one, and a nan, are refused at decode. */
+    for (i = 0; i < 2; i++) {
+        gs_payload_track_to_pb(&u, f->a, &pb);
+        if (i == 0)
+            pb.covariance[1] = 1e6; /* |P01| > sqrt(P00 P11) */
+        else
+            pb.position_ecef[2] = NAN;
+        gs_buf_reset(&env);
+        assert_int_equal(gs_item_seal(&body, &f->kor, 1, &env, id), 0);
+        assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, NULL),
+                         GS_ERR_INVALID);
+        assert_int_equal(gs_payload_track_check(&pb, why, sizeof(why)),
+                         GS_ERR_INVALID);
+    }
+    gs_buf_free(&env);
+}
+
+static void alert_payload_checks(void **state)
+{
+    struct fixture *f = *state;
+    struct gs_ground_point g;
+    Gsomia__Alert a = GSOMIA__ALERT__INIT;
+    char *nations[2] = {"JPN", "XXX"};
+    char why[160], bad_text[] = "bad \x01 text";
+
+    memset(&g, 0, sizeof(g));
+    g.valid = true;
+    g.lat = 40.5;
+    g.lon = 179.5;
+    g.time = 1664837000000000;
+    g.ellipse.semi_major = 20000;
+    g.ellipse.semi_minor = 10000;
+    a.alert_id = "USA-A1";
+    a.type = "impact";
+    a.track_id = "USA-T1";
+    a.impact = gs_payload_ground_to_pb(&g, f->a);
+    a.text = "impact predicted";
+    a.based_on_us = 1664836000000000;
+    a.sequence = 2;
+    a.overflight = nations;
+    a.n_overflight = 1;
+    assert_int_equal(gs_payload_alert_check(&a, why, sizeof(why)), 0);
+    a.n_overflight = 2;
+    assert_int_equal(gs_payload_alert_check(&a, why, sizeof(why)),
+                     GS_ERR_INVALID);
+    assert_non_null(strstr(why, "nation"));
+    a.n_overflight = 1;
+    a.type = "scary";
+    assert_int_equal(gs_payload_alert_check(&a, why, sizeof(why)),
+                     GS_ERR_INVALID);
+    a.type = "lost";
+    a.impact->ellipse95->semi_minor_m = 30000; /* minor > major */
+    assert_int_equal(gs_payload_alert_check(&a, why, sizeof(why)),
+                     GS_ERR_INVALID);
+    a.impact->ellipse95->semi_minor_m = 10000;
+    a.text = bad_text;
+    assert_int_equal(gs_payload_alert_check(&a, why, sizeof(why)),
+                     GS_ERR_INVALID);
+}
+
 static void ids_in_hex(void **state)
 {
     uint8_t id[GS_ITEM_ID_LEN], back[GS_ITEM_ID_LEN];
@@ -319,6 +466,10 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(cosigned_agreement, setup, teardown),
         cmocka_unit_test_setup_teardown(decode_refuses_bad_structure, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(track_payload_round_trip, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(alert_payload_checks, setup,
                                         teardown),
         cmocka_unit_test(ids_in_hex),
         cmocka_unit_test_setup_teardown(signatures_have_a_context, setup,
