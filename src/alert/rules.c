@@ -18,13 +18,13 @@
 #include "item/payload.h"
 #include "track/geo.h"
 
-#define PATH_STEP 10.0      /* s between points of the ground path */
-#define PATH_MAX_TIME 7200  /* s */
+#define PATH_STEP 10.0     /* s between points of the ground path */
+#define PATH_MAX_TIME 7200 /* s */
 #define PATH_POINTS 800
-#define MOVE_MIN 10e3       /* m: an impact moving less is not news */
-#define TIME_MOVE 10.0      /* s */
-#define ENDED_HEIGHT 20e3   /* m: a track lost this low has come down */
-#define ENDED_MARGIN 30.0   /* s before the predicted impact */
+#define MOVE_MIN 10e3     /* m: an impact moving less is not news */
+#define TIME_MOVE 10.0    /* s */
+#define ENDED_HEIGHT 20e3 /* m: a track lost this low has come down */
+#define ENDED_MARGIN 30.0 /* s before the predicted impact */
 
 struct slot {
     bool used, closed;
@@ -266,18 +266,18 @@ size_t gs_alert_rules_update(struct gs_alert_rules *r,
             where(s->launch.lat, s->launch.lon, at);
             snprintf(e->text, sizeof(e->text),
                      "%s: missile %s at %s, %s (%s phase)", s->track,
-                     s->launch_estimated ? "launched" : "first seen", when,
-                     at, gs_phase_name(u->phase));
+                     s->launch_estimated ? "launched" : "first seen", when, at,
+                     gs_phase_name(u->phase));
         }
     }
     if (s->closed || u->time < s->last)
         return n;
     s->last = u->time;
     if (u->status == GS_TRACK_LOST) {
-        bool ended = u->h < ENDED_HEIGHT ||
-                     (s->has_impact &&
-                      (double)(u->time - s->impact.time) * 1e-6 >=
-                          -ENDED_MARGIN);
+        bool ended =
+            u->h < ENDED_HEIGHT ||
+            (s->has_impact &&
+             (double)(u->time - s->impact.time) * 1e-6 >= -ENDED_MARGIN);
 
         s->closed = true;
         e = event(s, ended ? GS_ALERT_ENDED : GS_ALERT_LOST, u, out, max, &n);
@@ -310,8 +310,7 @@ size_t gs_alert_rules_update(struct gs_alert_rules *r,
             where(s->launch.lat, s->launch.lon, at);
             snprintf(e->text, sizeof(e->text),
                      "%s: launched at %s from %s (95 %% within %.1f km)",
-                     s->track, when, at,
-                     s->launch.ellipse.semi_major / 1000);
+                     s->track, when, at, s->launch.ellipse.semi_major / 1000);
         }
     }
     if (u->impact.valid && impact_moved(s, &u->impact)) {
@@ -347,7 +346,9 @@ size_t gs_alert_rules_retract(struct gs_alert_rules *r, const char *track_id,
         s->last = at;
     e = event(s, GS_ALERT_RETRACTED, NULL, out, max, &n);
     if (e != NULL)
-        snprintf(e->text, sizeof(e->text), "%s: withdrawn by its "
-                 "originator: %s", s->track, reason);
+        snprintf(e->text, sizeof(e->text),
+                 "%s: withdrawn by its "
+                 "originator: %s",
+                 s->track, reason);
     return n;
 }

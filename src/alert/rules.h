@@ -50,8 +50,7 @@
  */
 typedef size_t (*gs_alert_overflight_fn)(void *ctx,
                                          const struct gs_path_point *p,
-                                         size_t n, char (*out)[4],
-                                         size_t max);
+                                         size_t n, char (*out)[4], size_t max);
 
 struct gs_alert_event {
     char alert_id[GS_ALERT_ID_SIZE];

@@ -76,14 +76,16 @@ int gs_payload_ground_from_pb(const Gsomia__GroundPoint *pb,
     e = pb->ellipse95;
     if (!in(pb->lat_deg, -90, 90) || !in(pb->lon_deg, -180, 180) ||
         !time_ok(pb->time_us) || !in(pb->time_sigma_s, 0, 1e6)) {
-        snprintf(why, n, "a ground point's latitude, longitude or time is "
+        snprintf(why, n,
+                 "a ground point's latitude, longitude or time is "
                  "out of range");
         return GS_ERR_INVALID;
     }
     if (e == NULL || !in(e->semi_major_m, 0, 4e7) ||
         !in(e->semi_minor_m, 0, e->semi_major_m) ||
         !in(e->orientation_deg, 0, 180)) {
-        snprintf(why, n, "a ground point needs a 95 %% ellipse with "
+        snprintf(why, n,
+                 "a ground point needs a 95 %% ellipse with "
                  "0 <= minor <= major <= 40,000 km and an orientation in "
                  "[0, 180] degrees");
         return GS_ERR_INVALID;
@@ -102,8 +104,8 @@ int gs_payload_ground_from_pb(const Gsomia__GroundPoint *pb,
     return 0;
 }
 
-void gs_payload_track_to_pb(const struct gs_track_update *u,
-                            struct gs_arena *a, Gsomia__Track *pb)
+void gs_payload_track_to_pb(const struct gs_track_update *u, struct gs_arena *a,
+                            Gsomia__Track *pb)
 {
     double *pos = gs_arena_alloc(a, 3, sizeof(double));
     double *vel = gs_arena_alloc(a, 3, sizeof(double));
@@ -177,13 +179,16 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
 
     memset(u, 0, sizeof(*u));
     if (!id_ok(pb->track_id)) {
-        snprintf(why, n, "a track id is 1 to %d letters, digits, '-', '_' "
-                 "or '.'", GS_TRACK_ID_SIZE - 1);
+        snprintf(why, n,
+                 "a track id is 1 to %d letters, digits, '-', '_' "
+                 "or '.'",
+                 GS_TRACK_ID_SIZE - 1);
         return GS_ERR_INVALID;
     }
     if (pb->n_position_ecef != 3 || pb->n_velocity_ecef != 3 ||
         pb->n_covariance != 21) {
-        snprintf(why, n, "a track needs 3 position, 3 velocity and 21 "
+        snprintf(why, n,
+                 "a track needs 3 position, 3 velocity and 21 "
                  "covariance values");
         return GS_ERR_INVALID;
     }
@@ -196,7 +201,8 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
          * keep later arithmetic finite. */
         if (!in(pb->position_ecef[i], -4e8, 4e8) ||
             !in(pb->velocity_ecef[i], -3e5, 3e5)) {
-            snprintf(why, n, "the track's position or velocity is not a "
+            snprintf(why, n,
+                     "the track's position or velocity is not a "
                      "finite number in range");
             return GS_ERR_INVALID;
         }
@@ -208,8 +214,10 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
             double v = pb->covariance[k++];
 
             if (!in(v, -1e30, 1e30)) {
-                snprintf(why, n, "covariance element (%zu, %zu) is not a "
-                         "finite number", i + 1, j + 1);
+                snprintf(why, n,
+                         "covariance element (%zu, %zu) is not a "
+                         "finite number",
+                         i + 1, j + 1);
                 return GS_ERR_INVALID;
             }
             u->P[i * 6 + j] = u->P[j * 6 + i] = v;
@@ -217,21 +225,26 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
     }
     for (i = 0; i < 6; i++) {
         if (!(u->P[i * 6 + i] > 0)) {
-            snprintf(why, n, "covariance diagonal element %zu must be "
-                     "positive", i + 1);
+            snprintf(why, n,
+                     "covariance diagonal element %zu must be "
+                     "positive",
+                     i + 1);
             return GS_ERR_INVALID;
         }
         for (j = 0; j < i; j++)
             if (fabs(u->P[i * 6 + j]) >
                 sqrt(u->P[i * 6 + i] * u->P[j * 6 + j]) * (1 + 1e-9)) {
-                snprintf(why, n, "the covariance is not a covariance at "
-                         "(%zu, %zu)", i + 1, j + 1);
+                snprintf(why, n,
+                         "the covariance is not a covariance at "
+                         "(%zu, %zu)",
+                         i + 1, j + 1);
                 return GS_ERR_INVALID;
             }
     }
     if (!in(pb->lat_deg, -90, 90) || !in(pb->lon_deg, -180, 180) ||
         !in(pb->height_m, -1e5, 4e8)) {
-        snprintf(why, n, "the track's latitude, longitude or height is out "
+        snprintf(why, n,
+                 "the track's latitude, longitude or height is out "
                  "of range");
         return GS_ERR_INVALID;
     }
@@ -314,9 +327,9 @@ static bool text_ok(const char *s)
 
 int gs_payload_alert_check(const Gsomia__Alert *pb, char *why, size_t n)
 {
-    static const char *const types[] = {
-        GS_ALERT_LAUNCH, GS_ALERT_IMPACT,    GS_ALERT_OVERFLIGHT,
-        GS_ALERT_LOST,   GS_ALERT_RETRACTED, GS_ALERT_ENDED};
+    static const char *const types[] = {GS_ALERT_LAUNCH,     GS_ALERT_IMPACT,
+                                        GS_ALERT_OVERFLIGHT, GS_ALERT_LOST,
+                                        GS_ALERT_RETRACTED,  GS_ALERT_ENDED};
     struct gs_ground_point g;
     size_t i;
     bool known = false;
@@ -328,14 +341,17 @@ int gs_payload_alert_check(const Gsomia__Alert *pb, char *why, size_t n)
         return GS_ERR_INVALID;
     }
     if (!id_ok(pb->alert_id) || !id_ok(pb->track_id)) {
-        snprintf(why, n, "an alert names its alert and track with ids of 1 "
+        snprintf(why, n,
+                 "an alert names its alert and track with ids of 1 "
                  "to %d letters, digits, '-', '_' or '.'",
                  GS_TRACK_ID_SIZE - 1);
         return GS_ERR_INVALID;
     }
     if (!text_ok(pb->text)) {
-        snprintf(why, n, "an alert's text is printable UTF-8 of at most %d "
-                 "bytes", ALERT_TEXT_MAX);
+        snprintf(why, n,
+                 "an alert's text is printable UTF-8 of at most %d "
+                 "bytes",
+                 ALERT_TEXT_MAX);
         return GS_ERR_INVALID;
     }
     if (pb->n_overflight > GS_NATIONS_MAX_OVERFLIGHT) {
@@ -350,7 +366,8 @@ int gs_payload_alert_check(const Gsomia__Alert *pb, char *why, size_t n)
             return GS_ERR_INVALID;
         }
     if (pb->sequence < 1 || !time_ok(pb->based_on_us)) {
-        snprintf(why, n, "an alert counts its events from 1 and says when "
+        snprintf(why, n,
+                 "an alert counts its events from 1 and says when "
                  "its track estimate was made");
         return GS_ERR_INVALID;
     }

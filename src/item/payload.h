@@ -40,13 +40,13 @@
 
 /* Fills pb from u; strings and arrays are allocated in a (pb points into
  * a and u, which must outlive it). */
-void gs_payload_track_to_pb(const struct gs_track_update *u,
-                            struct gs_arena *a, Gsomia__Track *pb);
+void gs_payload_track_to_pb(const struct gs_track_update *u, struct gs_arena *a,
+                            Gsomia__Track *pb);
 
 /*
  * Reads pb, a track payload of an item made by originator, into *u
- * (nation = originator, or empty when NULL; the parts and sensors of u are left empty).
- * Returns 0, or GS_ERR_INVALID with the reason in why (n bytes).
+ * (nation = originator, or empty when NULL; the parts and sensors of u are left
+ * empty). Returns 0, or GS_ERR_INVALID with the reason in why (n bytes).
  */
 int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
                              struct gs_track_update *u, char *why, size_t n);

@@ -41,18 +41,24 @@ static const struct {
     const char *section, *key;
     unsigned k;
 } keys[] = {
-    {"node", "nation", K_NATION},        {"node", "name", K_NAME},
-    {"node", "hub", K_HUB},              {"listen", "address", K_LISTEN},
-    {"log", "level", K_LEVEL},           {"watch", "sensors", K_SENSORS},
-    {"watch", "label", K_LABEL},         {"warning", "cap", K_CAP},
-    {"warning", "country", K_COUNTRY},   {"warning", "status", K_STATUS},
-    {"warning", "sender", K_SENDER},     {"warning", "boundaries", K_BOUNDARIES},
+    {"node", "nation", K_NATION},
+    {"node", "name", K_NAME},
+    {"node", "hub", K_HUB},
+    {"listen", "address", K_LISTEN},
+    {"log", "level", K_LEVEL},
+    {"watch", "sensors", K_SENSORS},
+    {"watch", "label", K_LABEL},
+    {"warning", "cap", K_CAP},
+    {"warning", "country", K_COUNTRY},
+    {"warning", "status", K_STATUS},
+    {"warning", "sender", K_SENDER},
+    {"warning", "boundaries", K_BOUNDARIES},
     {"cot", "address", K_COT},
 };
 
-#define KNOWN_KEYS                                                            \
-    "[node] nation, name, hub; [listen] address; [log] level; [watch] "      \
-    "sensors, label, label.SENSOR; [warning] cap, country, status, sender, " \
+#define KNOWN_KEYS                                                             \
+    "[node] nation, name, hub; [listen] address; [log] level; [watch] "        \
+    "sensors, label, label.SENSOR; [warning] cap, country, status, sender, "   \
     "boundaries; [cot] address"
 
 struct parse {
@@ -87,19 +93,19 @@ static int path_value(struct parse *p, const char *key, const char *value,
     return 1;
 }
 
-static int sensor_label(struct parse *p, const char *sensor,
-                        const char *value)
+static int sensor_label(struct parse *p, const char *sensor, const char *value)
 {
     struct gs_config *c = p->cfg;
     size_t i, n = strlen(sensor);
 
     if (n == 0 || n >= sizeof(c->sensor_labels[0].sensor))
-        return refuse(p, "label.SENSOR names a sensor id of 1 to %zu "
-                      "characters", sizeof(c->sensor_labels[0].sensor) - 1);
+        return refuse(p,
+                      "label.SENSOR names a sensor id of 1 to %zu "
+                      "characters",
+                      sizeof(c->sensor_labels[0].sensor) - 1);
     for (i = 0; i < c->n_sensor_labels; i++)
         if (strcmp(c->sensor_labels[i].sensor, sensor) == 0)
-            return refuse(p, "\"label.%s\" is set twice in [watch]",
-                          sensor);
+            return refuse(p, "\"label.%s\" is set twice in [watch]", sensor);
     if (c->n_sensor_labels == GS_SENSOR_LABELS_MAX)
         return refuse(p, "at most %d sensors have labels of their own",
                       GS_SENSOR_LABELS_MAX);
@@ -141,22 +147,27 @@ static int handler(void *user, const char *section, const char *key,
         strncmp(key, "label.", 6) == 0)
         k = K_SENSOR_LABEL;
     if (k == 0)
-        return refuse(p, "unknown key \"%s\" in section [%s]; known: "
-                      KNOWN_KEYS, key, section);
+        return refuse(p,
+                      "unknown key \"%s\" in section [%s]; known: " KNOWN_KEYS,
+                      key, section);
     if (p->seen & k & ~(unsigned)K_SENSOR_LABEL)
         return refuse(p, "\"%s\" is set twice in [%s]", key, section);
     p->seen |= k;
     switch (k) {
     case K_NATION:
         if (!gs_nation_valid(value))
-            return refuse(p, "nation \"%s\" is not an ISO 3166-1 alpha-3 "
-                          "code such as KOR", value);
+            return refuse(p,
+                          "nation \"%s\" is not an ISO 3166-1 alpha-3 "
+                          "code such as KOR",
+                          value);
         memcpy(p->cfg->nation, value, GS_NATION_SIZE);
         break;
     case K_NAME:
         if (!pj_ident_valid(value))
-            return refuse(p, "name \"%s\" must be 1 to 64 of A-Z a-z 0-9 . _ "
-                          "-", value);
+            return refuse(p,
+                          "name \"%s\" must be 1 to 64 of A-Z a-z 0-9 . _ "
+                          "-",
+                          value);
         snprintf(p->cfg->name, sizeof(p->cfg->name), "%s", value);
         break;
     case K_HUB:
@@ -172,15 +183,19 @@ static int handler(void *user, const char *section, const char *key,
         int port;
 
         if (gs_address_parse(value, host, sizeof(host), &port) < 0)
-            return refuse(p, "address \"%s\" must be HOST:PORT, such as "
-                          "127.0.0.1:7400", value);
+            return refuse(p,
+                          "address \"%s\" must be HOST:PORT, such as "
+                          "127.0.0.1:7400",
+                          value);
         snprintf(p->cfg->listen, sizeof(p->cfg->listen), "%s", value);
         break;
     }
     case K_LEVEL:
         if (gs_log_level_parse(value, &p->cfg->log_level) < 0)
-            return refuse(p, "log level \"%s\" must be error, warn, info or "
-                          "debug", value);
+            return refuse(p,
+                          "log level \"%s\" must be error, warn, info or "
+                          "debug",
+                          value);
         break;
     case K_SENSORS:
         return path_value(p, key, value, p->cfg->sensors);
@@ -200,21 +215,25 @@ static int handler(void *user, const char *section, const char *key,
         break;
     case K_COUNTRY:
         if (!gs_nation_valid(value))
-            return refuse(p, "country \"%s\" is not an ISO 3166-1 alpha-3 "
-                          "code such as JPN", value);
+            return refuse(p,
+                          "country \"%s\" is not an ISO 3166-1 alpha-3 "
+                          "code such as JPN",
+                          value);
         memcpy(p->cfg->cap_country, value, GS_NATION_SIZE);
         break;
     case K_STATUS:
         if (strcmp(value, "Actual") != 0 && strcmp(value, "Exercise") != 0 &&
             strcmp(value, "Test") != 0)
-            return refuse(p, "status \"%s\" must be Actual, Exercise or "
-                          "Test (CAP 1.2)", value);
-        snprintf(p->cfg->cap_status, sizeof(p->cfg->cap_status), "%s",
-                 value);
+            return refuse(p,
+                          "status \"%s\" must be Actual, Exercise or "
+                          "Test (CAP 1.2)",
+                          value);
+        snprintf(p->cfg->cap_status, sizeof(p->cfg->cap_status), "%s", value);
         break;
     case K_SENDER:
         if (!sender_valid(value))
-            return refuse(p, "sender \"%s\" must be 1 to %d printable "
+            return refuse(p,
+                          "sender \"%s\" must be 1 to %d printable "
                           "characters without spaces, commas or '<&>'",
                           value, GS_CAP_SENDER_MAX - 1);
         snprintf(p->cfg->cap_sender, sizeof(p->cfg->cap_sender), "%s", value);
@@ -224,8 +243,10 @@ static int handler(void *user, const char *section, const char *key,
         int port;
 
         if (gs_address_parse(value, host, sizeof(host), &port) < 0)
-            return refuse(p, "address \"%s\" must be HOST:PORT, such as "
-                          "127.0.0.1:6969", value);
+            return refuse(p,
+                          "address \"%s\" must be HOST:PORT, such as "
+                          "127.0.0.1:6969",
+                          value);
         snprintf(p->cfg->cot, sizeof(p->cfg->cot), "%s", value);
         break;
     }
@@ -233,8 +254,7 @@ static int handler(void *user, const char *section, const char *key,
     return 1;
 }
 
-int gs_address_parse(const char *address, char *host, size_t host_n,
-                     int *port)
+int gs_address_parse(const char *address, char *host, size_t host_n, int *port)
 {
     const char *colon, *start = address, *end;
     char *stop;
@@ -266,8 +286,8 @@ int gs_address_parse(const char *address, char *host, size_t host_n,
     return 0;
 }
 
-int gs_config_parse(const char *file, const char *text,
-                    struct gs_config *cfg, struct gs_diag *d)
+int gs_config_parse(const char *file, const char *text, struct gs_config *cfg,
+                    struct gs_diag *d)
 {
     struct parse p;
     struct gs_pos pos = {file, 0, 0};
@@ -280,9 +300,11 @@ int gs_config_parse(const char *file, const char *text,
     line = ini_parse_string(text, handler, &p);
     if (line != 0) {
         pos.line = line > 0 ? (unsigned)line : 0;
-        gs_diag_error(d, &pos, "%s", p.problem[0] ? p.problem :
-                      "not a valid INI line; write key = value under a "
-                      "[section]");
+        gs_diag_error(d, &pos, "%s",
+                      p.problem[0]
+                          ? p.problem
+                          : "not a valid INI line; write key = value under a "
+                            "[section]");
         return GS_ERR_INVALID;
     }
     if (!(p.seen & K_NATION) || !(p.seen & K_NAME)) {
@@ -291,12 +313,14 @@ int gs_config_parse(const char *file, const char *text,
     }
     if ((cfg->sensors[0] != '\0') != (cfg->label[0] != '\0') ||
         (cfg->n_sensor_labels > 0 && cfg->sensors[0] == '\0')) {
-        gs_diag_error(d, &pos, "[watch] needs both sensors and label: the "
+        gs_diag_error(d, &pos,
+                      "[watch] needs both sensors and label: the "
                       "radars, and how what they see is marked");
         return GS_ERR_INVALID;
     }
     if (cfg->cap && cfg->sensors[0] == '\0') {
-        gs_diag_error(d, &pos, "[warning] cap = yes needs [watch]: a node "
+        gs_diag_error(d, &pos,
+                      "[warning] cap = yes needs [watch]: a node "
                       "warns from the tracks it makes");
         return GS_ERR_INVALID;
     }
@@ -310,8 +334,7 @@ int gs_config_parse(const char *file, const char *text,
     return 0;
 }
 
-int gs_config_load(const char *path, struct gs_config *cfg,
-                   struct gs_diag *d)
+int gs_config_load(const char *path, struct gs_config *cfg, struct gs_diag *d)
 {
     struct gs_buf b;
     struct gs_pos pos = {path, 0, 0};
@@ -320,8 +343,9 @@ int gs_config_load(const char *path, struct gs_config *cfg,
     gs_buf_init(&b, 1 << 20);
     rc = gs_buf_read_file(&b, path);
     if (rc < 0)
-        gs_diag_error(d, &pos, "%s", rc == GS_ERR_NOT_FOUND ? "no such file"
-                      : "cannot read the file");
+        gs_diag_error(d, &pos, "%s",
+                      rc == GS_ERR_NOT_FOUND ? "no such file"
+                                             : "cannot read the file");
     else if (memchr(b.data, '\0', b.len) != NULL) {
         gs_diag_error(d, &pos, "contains a NUL byte");
         rc = GS_ERR_INVALID;

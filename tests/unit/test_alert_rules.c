@@ -13,6 +13,7 @@
 
 #include "alert/path.h"
 #include "alert/rules.h"
+#include "alert/warning.h"
 #include "item/payload.h"
 #include "track/geo.h"
 #include "track/predict.h"
@@ -81,8 +82,8 @@ static void path_reaches_the_predicted_impact(void **state)
                         ip.impact.lat * GS_DEG, ip.impact.lon * GS_DEG, &s,
                         NULL);
     assert_true(s < 5e3);
-    assert_true(fabs((double)(ip.impact.time - u.time) * 1e-6 -
-                     p[n - 1].t) < 5);
+    assert_true(fabs((double)(ip.impact.time - u.time) * 1e-6 - p[n - 1].t) <
+                5);
 }
 
 /* Nations by longitude band, for the rules: "KOR" west of 130 E, "JPN"
@@ -217,8 +218,10 @@ static void alert_life(void **state)
     midcourse(&u);
     memcpy(u.track, "JPN-T3", 7);
     assert_int_equal(gs_alert_rules_update(r, &u, ev, 8), 1);
-    assert_int_equal(gs_alert_rules_retract(r, "JPN-T3", u.time, "false "
-                                            "track", ev, 8),
+    assert_int_equal(gs_alert_rules_retract(r, "JPN-T3", u.time,
+                                            "false "
+                                            "track",
+                                            ev, 8),
                      1);
     assert_string_equal(ev[0].type, GS_ALERT_RETRACTED);
     assert_string_equal(ev[0].alert_id, "JPN-A9");
@@ -267,12 +270,110 @@ static void events_are_valid_payloads(void **state)
     gs_alert_rules_free(r);
 }
 
+/* "Aomori" when the path passes between 139 and 142 E within 40 to 42 N,
+ * "Tokyo" when the impact point is near 35.7 N 139.7 E. */
+static size_t prefectures(void *ctx, const struct gs_path_point *p, size_t n,
+                          const struct gs_ground_point *impact,
+                          struct gs_warning_area *out, size_t max, bool *inside)
+{
+    size_t i, k = 0;
+
+    (void)ctx;
+    *inside = false;
+    for (i = 0; i < n && k < max; i++)
+        if (p[i].lon > 139 && p[i].lon < 142 && p[i].lat > 40 &&
+            p[i].lat < 42) {
+            memcpy(out[k].code, "JP-02", 6);
+            memcpy(out[k].name, "Aomori", 7);
+            k++;
+            break;
+        }
+    if (impact->valid && fabs(impact->lat - 35.7) < 0.5 &&
+        fabs(impact->lon - 139.7) < 0.5 && k < max) {
+        memcpy(out[k].code, "JP-13", 6);
+        memcpy(out[k].name, "Tokyo", 6);
+        k++;
+        *inside = true;
+    }
+    return k;
+}
+
+static void civil_warning_life(void **state)
+{
+    struct gs_warning_engine *e = gs_warning_engine_new(prefectures, NULL);
+    struct gs_warning w[4];
+    struct gs_track_update u;
+    struct gs_geodetic g = {40.8 * GS_DEG, 150.0 * GS_DEG, 600e3};
+
+    (void)state;
+    /* In boost, or without an impact: nothing. */
+    midcourse(&u);
+    u.phase = GS_PHASE_BOOST;
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    midcourse(&u);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+
+    /* Over Aomori: an Alert to shelter, naming it and no coordinates. */
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_ALERT);
+    assert_int_equal(w[0].response, GS_RESPONSE_SHELTER);
+    assert_int_equal(w[0].n_areas, 1);
+    assert_string_equal(w[0].areas[0].code, "JP-02");
+    assert_non_null(strstr(w[0].headline, "Aomori"));
+    assert_null(strstr(w[0].description, "40."));
+    assert_string_equal(gs_warning_type_name(w[0].type), "Alert");
+    /* The same again: nothing. */
+    u.time += 1000000;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    /* Impact now predicted in Tokyo: an Update naming both. */
+    u.time += 1000000;
+    impact_at(&u, 35.7, 139.7, 30e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].n_areas, 2);
+    assert_int_equal(w[0].number, 2);
+    /* Past Japan, falling in the Pacific: all clear, then closed. */
+    u.time += 300000000;
+    gs_geodetic_to_ecef(&g, u.x);
+    impact_at(&u, 41, 175, 20e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].response, GS_RESPONSE_ALL_CLEAR);
+    assert_non_null(strstr(w[0].headline, "passed"));
+    u.time += 1000000;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+
+    /* Another track, withdrawn: Cancel. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T2", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T2", u.time, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_CANCEL);
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T2", u.time, w, 4), 0);
+
+    /* A third, lost high up: stay sheltered. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T3", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].response, GS_RESPONSE_SHELTER);
+    assert_non_null(strstr(w[0].instruction, "until"));
+    gs_warning_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(path_reaches_the_predicted_impact),
         cmocka_unit_test(alert_life),
         cmocka_unit_test(events_are_valid_payloads),
+        cmocka_unit_test(civil_warning_life),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
