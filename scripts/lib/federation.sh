@@ -73,8 +73,8 @@ fed_in_effect() { "$G" agreement list --node "$T/$1" | grep "$2" | grep -q "in e
 # USA-KOR (by KOR) and USA-JPN (by JPN) are co-signed over the network.
 fed_agreements() {
     _tisa=$("$G" agreement propose --node "$T/kor" "$EX/agreements/TISA-2014.json") &&
-    _uk=$("$G" agreement propose --node "$T/kor" "$EX/agreements/USA-KOR-1987.json") &&
-    _uj=$("$G" agreement propose --node "$T/jpn" "$EX/agreements/USA-JPN-2007.json") &&
+    _uk=$("$G" agreement propose --node "$T/kor" --notify JPN "$EX/agreements/USA-KOR-1987.json") &&
+    _uj=$("$G" agreement propose --node "$T/jpn" --notify KOR "$EX/agreements/USA-JPN-2007.json") &&
     wait_until 10 sh -c "\"$G\" agreement list --node \"$T/usa\" | grep -c awaiting | grep -q 3" &&
     "$G" agreement sign "$_tisa" --node "$T/usa" >/dev/null &&
     "$G" agreement sign "$_uk" --node "$T/usa" >/dev/null &&
@@ -85,5 +85,7 @@ fed_agreements() {
     wait_until 15 fed_in_effect usa TISA-2014 &&
     wait_until 15 fed_in_effect jpn TISA-2014 &&
     wait_until 10 fed_in_effect kor USA-KOR-1987 &&
-    wait_until 10 fed_in_effect jpn USA-JPN-2007
+    wait_until 10 fed_in_effect jpn USA-JPN-2007 &&
+    wait_until 10 fed_in_effect jpn USA-KOR-1987 &&
+    wait_until 10 fed_in_effect kor USA-JPN-2007
 }

@@ -42,6 +42,7 @@ extern const struct cli_command cli_peer_commands[];
 extern const struct cli_command cli_policy_commands[];
 extern const struct cli_command cli_label_commands[];
 extern const struct cli_command cli_track_commands[];
+extern const struct cli_command cli_watch_commands[];
 
 /* Prints "gsomia: MESSAGE" to standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

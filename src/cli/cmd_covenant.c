@@ -3,6 +3,7 @@
  * consent grant|revoke`: policy objects as signed items (node/covenant.h).
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,17 +12,22 @@
 #include "cli/cli.h"
 #include "node/covenant.h"
 
+#define NOTIFY_MAX 16
+
 struct cov_opts {
     const char *node, *as, *at;
+    const char *notify[NOTIFY_MAX];
+    size_t n_notify;
 };
 
 static int cov_opts(int argc, char **argv, const char *usage, int nargs,
-                    struct cov_opts *o)
+                    bool notify_ok, struct cov_opts *o)
 {
     static const struct option opts[] = {
         {"node", required_argument, NULL, 'N'},
         {"as", required_argument, NULL, 'a'},
         {"at", required_argument, NULL, 't'},
+        {"notify", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int opt;
@@ -33,6 +39,13 @@ static int cov_opts(int argc, char **argv, const char *usage, int nargs,
         case 'N': o->node = optarg; break;
         case 'a': o->as = optarg; break;
         case 't': o->at = optarg; break;
+        case 'n':
+            if (o->n_notify == NOTIFY_MAX) {
+                cli_error("--notify is given at most %d times", NOTIFY_MAX);
+                return EXIT_USAGE;
+            }
+            o->notify[o->n_notify++] = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
@@ -43,6 +56,10 @@ static int cov_opts(int argc, char **argv, const char *usage, int nargs,
     }
     if (argc - optind != nargs) {
         fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (o->n_notify > 0 && !notify_ok) {
+        cli_error("--notify is an option of `agreement propose` only");
         return EXIT_USAGE;
     }
     return -1;
@@ -63,8 +80,8 @@ static int propose(const struct cov_opts *o, enum gs_kind kind,
     gs_diag_init(&d);
     rc = gs_node_begin(n);
     if (rc == 0) {
-        rc = gs_node_propose(n, kind, text, file, o->as ? o->as : "node", id,
-                             &d);
+        rc = gs_node_propose(n, kind, text, file, o->as ? o->as : "node",
+                             o->notify, o->n_notify, id, &d);
         if (rc == 0)
             rc = gs_node_commit(n);
         else
@@ -91,18 +108,23 @@ static int read_text(const char *path, struct gs_buf *b)
 }
 
 static const char propose_usage[] =
-    "usage: gsomia agreement propose FILE [--as USER] [--node DIR]\n"
+    "usage: gsomia agreement propose FILE [--notify NATION]... [--as USER]\n"
+    "                                [--node DIR]\n"
     "\n"
     "Makes the agreement of FILE (docs/formats.md) an item signed by this\n"
     "node, which must be a party. It takes effect when every party has\n"
-    "signed the same item: send it to them (`gsomia item export --to`), they\n"
-    "import it and run `gsomia agreement sign`. Prints the item id.\n";
+    "signed the same item: peers receive it by themselves; otherwise send it\n"
+    "to them (`gsomia item export --to`), they import it and run `gsomia\n"
+    "agreement sign`. --notify also sends it to a nation that is not a\n"
+    "party, so that it knows the agreement exists: a partner that relays\n"
+    "one party's information to the other needs to (the US hub, or Japan\n"
+    "passing a fused track with Korean data to the US). Prints the item id.\n";
 
 static int cmd_propose(int argc, char **argv)
 {
     struct cov_opts o;
     struct gs_buf b;
-    int rc = cov_opts(argc, argv, propose_usage, 1, &o);
+    int rc = cov_opts(argc, argv, propose_usage, 1, true, &o);
 
     if (rc >= 0)
         return rc;
@@ -125,7 +147,7 @@ static int cmd_sign(int argc, char **argv)
     struct gs_node *n;
     struct gs_diag d;
     uint8_t id[GS_ITEM_ID_LEN];
-    int rc = cov_opts(argc, argv, sign_usage, 1, &o);
+    int rc = cov_opts(argc, argv, sign_usage, 1, false, &o);
 
     if (rc >= 0)
         return rc;
@@ -176,7 +198,7 @@ static int cmd_list(int argc, char **argv)
 {
     struct cov_opts o;
     struct gs_node *n;
-    int rc = cov_opts(argc, argv, list_usage, 0, &o);
+    int rc = cov_opts(argc, argv, list_usage, 0, false, &o);
 
     if (rc >= 0)
         return rc;
@@ -199,7 +221,7 @@ static int cmd_grant(int argc, char **argv)
 {
     struct cov_opts o;
     struct gs_buf b;
-    int rc = cov_opts(argc, argv, grant_usage, 1, &o);
+    int rc = cov_opts(argc, argv, grant_usage, 1, false, &o);
 
     if (rc >= 0)
         return rc;
@@ -224,7 +246,7 @@ static int cmd_revoke(int argc, char **argv)
     struct gs_node *n;
     char when[GS_TIME_STRLEN], text[512];
     gs_time_t at = gs_time_now();
-    int rc = cov_opts(argc, argv, revoke_usage, 1, &o);
+    int rc = cov_opts(argc, argv, revoke_usage, 1, false, &o);
 
     if (rc >= 0)
         return rc;

@@ -106,11 +106,47 @@ int gs_client_submit(struct gs_client *c, const Gsomia__ItemBody *body,
 
 int gs_client_subscribe(struct gs_client *c)
 {
+    return gs_client_subscribe_as(c, NULL);
+}
+
+int gs_client_subscribe_as(struct gs_client *c, const char *user)
+{
     Gsomia__Frame f = GSOMIA__FRAME__INIT;
     Gsomia__Subscribe s = GSOMIA__SUBSCRIBE__INIT;
 
+    s.user = (char *)(user != NULL ? user : "");
     f.kind_case = GSOMIA__FRAME__KIND_SUBSCRIBE;
     f.subscribe = &s;
+    return send_frame(c, &f);
+}
+
+int gs_client_plots(struct gs_client *c, uint64_t tag, const char *source,
+                    unsigned first_line, char **lines, size_t n)
+{
+    Gsomia__Frame f = GSOMIA__FRAME__INIT;
+    Gsomia__Plots p = GSOMIA__PLOTS__INIT;
+
+    p.tag = tag;
+    p.source = (char *)source;
+    p.first_line = first_line;
+    p.lines = lines;
+    p.n_lines = n;
+    f.kind_case = GSOMIA__FRAME__KIND_PLOTS;
+    f.plots = &p;
+    return send_frame(c, &f);
+}
+
+int gs_client_retract_track(struct gs_client *c, uint64_t tag,
+                            const char *track, const char *reason)
+{
+    Gsomia__Frame f = GSOMIA__FRAME__INIT;
+    Gsomia__RetractTrack r = GSOMIA__RETRACT_TRACK__INIT;
+
+    r.tag = tag;
+    r.track_id = (char *)track;
+    r.reason = (char *)reason;
+    f.kind_case = GSOMIA__FRAME__KIND_RETRACT_TRACK;
+    f.retract_track = &r;
     return send_frame(c, &f);
 }
 
@@ -149,8 +185,7 @@ int gs_client_next(struct gs_client *c, int timeout_ms, Gsomia__Frame **out)
     }
 }
 
-int gs_client_ask_records(struct gs_client *c, const char *peer,
-                          uint64_t from)
+int gs_client_ask_records(struct gs_client *c, const char *peer, uint64_t from)
 {
     Gsomia__Frame f = GSOMIA__FRAME__INIT;
     Gsomia__AskRecords a = GSOMIA__ASK_RECORDS__INIT;

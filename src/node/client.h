@@ -23,12 +23,22 @@ void gs_client_close(struct gs_client *c);
  * answer comes as a Submitted frame from gs_client_next. */
 int gs_client_submit(struct gs_client *c, const Gsomia__ItemBody *body,
                      uint64_t tag);
-/* Asks for an Arrived frame for every item the node stores from now on. */
+/* Asks for an Arrived frame for every item the node stores from now on
+ * (and a Warned for every civil warning it issues). */
 int gs_client_subscribe(struct gs_client *c);
+/* The same, with each item's body when user (a name in the node's
+ * register; NULL or "" for none) may read it; each read is recorded. */
+int gs_client_subscribe_as(struct gs_client *c, const char *user);
+/* Sends radar plots (JSON lines, at most 4096; numbered from first_line in
+ * source), answered by a PlotsTaken frame. */
+int gs_client_plots(struct gs_client *c, uint64_t tag, const char *source,
+                    unsigned first_line, char **lines, size_t n);
+/* Asks the node to withdraw its track (answered by TrackRetracted). */
+int gs_client_retract_track(struct gs_client *c, uint64_t tag,
+                            const char *track, const char *reason);
 /* Asks the node to ask peer for the records of its audit log that concern
  * this node's items, from index from (answered by a Records frame). */
-int gs_client_ask_records(struct gs_client *c, const char *peer,
-                          uint64_t from);
+int gs_client_ask_records(struct gs_client *c, const char *peer, uint64_t from);
 /* The next frame from the node (free with gsomia__frame__free_unpacked),
  * waiting at most timeout_ms (-1: for ever). GS_ERR_STATE on timeout,
  * GS_ERR_IO when the node closed the socket. */

@@ -236,6 +236,7 @@ int gs_node_covenants(struct gs_node *n, gs_covenant_cb cb, void *ctx)
 
 int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
                     const char *file, const char *actor,
+                    const char *const *notify, size_t n_notify,
                     uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d)
 {
     Gsomia__ItemBody body = GSOMIA__ITEM_BODY__INIT;
@@ -264,9 +265,32 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
                           ag->id);
             rc = GS_ERR_DENIED;
         }
-        /* Addressed to every party: each sends it on with its signature. */
+        /* Addressed to every party: each sends it on with its signature;
+         * and to the nations to be told of it. */
         for (i = 0; rc == 0 && i < ag->n_parties; i++)
             memcpy(to[l.n_releasable_to++], ag->parties[i], GS_NATION_SIZE);
+        for (i = 0; rc == 0 && i < n_notify; i++) {
+            size_t k;
+
+            if (!gs_nation_valid(notify[i])) {
+                gs_diag_error(d, NULL, "--notify %s is not an ISO 3166-1 "
+                              "alpha-3 code", notify[i]);
+                rc = GS_ERR_INVALID;
+                break;
+            }
+            for (k = 0; k < l.n_releasable_to; k++)
+                if (strcmp(to[k], notify[i]) == 0)
+                    break;
+            if (k < l.n_releasable_to)
+                continue;
+            if (l.n_releasable_to == GS_ITEM_MAX_LABELS) {
+                gs_diag_error(d, NULL, "an agreement is addressed to at "
+                              "most %d nations", GS_ITEM_MAX_LABELS);
+                rc = GS_ERR_INVALID;
+                break;
+            }
+            memcpy(to[l.n_releasable_to++], notify[i], GS_NATION_SIZE);
+        }
         body.kind = GSOMIA__KIND__AGREEMENT;
         body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_AGREEMENT;
         body.agreement = &pt;

@@ -31,9 +31,14 @@ int gs_node_load_policy(struct gs_node *n);
  * GS_KIND_REVOCATION) from the JSON text of a file (file names it in
  * messages), signed by this node: a party to the agreement, or the grantor
  * of the consent or revocation. Inside a transaction; id gets its id.
+ * An agreement is addressed to its parties and to the nations
+ * notify[0..n_notify) that are to know of it: a partner that relays a
+ * party's information to another party can apply the rules only if it
+ * knows the agreement between them.
  */
 int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
                     const char *file, const char *actor,
+                    const char *const *notify, size_t n_notify,
                     uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d);
 
 /* Adds this node's signature to an agreement item it holds and is a party

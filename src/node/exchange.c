@@ -109,9 +109,8 @@ int gs_exchange_receive(struct gs_node *n, const char *sender,
 struct pending {
     uint8_t id[GS_ITEM_ID_LEN];
     enum gs_kind kind;
+    char originator[GS_NATION_SIZE]; /* who made and signed it */
     char source[GS_NATION_SIZE + 8];
-    char (*originators)[GS_NATION_SIZE];
-    size_t n_originators;
     int64_t seq;
 };
 
@@ -121,30 +120,6 @@ struct collect {
     size_t count;
     int64_t last;
 };
-
-/* The originators of a stored item, from its labels. */
-static void originators_of(const char *labels_json, struct pending *p)
-{
-    json_error_t err;
-    json_t *arr = json_loads(labels_json, 0, &err);
-    size_t i;
-
-    p->originators = NULL;
-    p->n_originators = 0;
-    if (!json_is_array(arr)) {
-        json_decref(arr);
-        return;
-    }
-    p->originators = gs_calloc(json_array_size(arr) + 1, GS_NATION_SIZE);
-    for (i = 0; i < json_array_size(arr); i++) {
-        const char *o = json_string_value(
-            json_object_get(json_array_get(arr, i), "originator"));
-
-        if (o != NULL && gs_nation_valid(o))
-            memcpy(p->originators[p->n_originators++], o, GS_NATION_SIZE);
-    }
-    json_decref(arr);
-}
 
 static int collect_new(void *ctx, const struct gs_store_item *m)
 {
@@ -158,9 +133,9 @@ static int collect_new(void *ctx, const struct gs_store_item *m)
     p = &c->p[c->count++];
     memcpy(p->id, m->id, GS_ITEM_ID_LEN);
     p->kind = m->kind;
+    memcpy(p->originator, m->originator, GS_NATION_SIZE);
     p->seq = m->seq;
     snprintf(p->source, sizeof(p->source), "%s", m->source);
-    originators_of(m->labels, p);
     return 0;
 }
 
@@ -185,13 +160,12 @@ static bool candidate(const struct gs_node *n, const struct pending *p,
 {
     bool local = strcmp(p->source, "local") == 0 ||
                  strcmp(p->source, "import") == 0;
-    size_t i;
 
-    if (strcmp(p->source, peer) == 0)
+    /* Not back to where it came from, nor to the nation that made it. A
+     * contributor to a derived item does get it: it learns what the
+     * others added (the policy decides, as for anyone). */
+    if (strcmp(p->source, peer) == 0 || strcmp(p->originator, peer) == 0)
         return false;
-    for (i = 0; i < p->n_originators; i++)
-        if (strcmp(p->originators[i], peer) == 0)
-            return false;
     return local || n->cfg.hub;
 }
 
@@ -245,8 +219,6 @@ int gs_exchange_route(struct gs_node *n, size_t *queued)
         snprintf(text, sizeof(text), "%lld", (long long)c.last);
         rc = gs_store_meta_put(n->store, ROUTED_KEY, text, strlen(text));
     }
-    for (i = 0; i < c.count; i++)
-        gs_free(c.p[i].originators);
     gs_free(c.p);
     gs_free(ps.nations);
     gs_diag_free(&d);

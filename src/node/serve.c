@@ -34,6 +34,7 @@
 #include "node/exchange.h"
 #include "node/holding.h"
 #include "node/node.h"
+#include "node/watch.h"
 #include "peer.pb-c.h"
 #include "peer/frame.h"
 #include "peer/tls.h"
@@ -50,6 +51,9 @@
 #define BACKOFF_MAX_MS 5000
 #define MAX_WRITE_QUEUE (32u << 20) /* bytes waiting in the kernel */
 #define PROTOCOL_VERSION 1
+#define PLOTS_MAX 4096       /* lines in one Plots frame */
+#define PLOT_ERRORS_MAX 64   /* refusals reported per Plots frame */
+#define USER_MAX 64
 
 struct out_frame {
     uint64_t seq;
@@ -146,8 +150,32 @@ struct lconn {
     uv_pipe_t pipe;
     struct gs_framer framer;
     bool subscribed, closing;
+    char user[USER_MAX]; /* a subscriber reading bodies as this user */
     uint64_t id;
     struct lconn *next;
+};
+
+/* A subscriber that reads the bodies of what arrives, as a user. */
+struct reader {
+    uint64_t lconn;
+    char user[USER_MAX];
+};
+
+/* What a reader got of one arrival: the body, or why not. */
+struct reading {
+    uint64_t lconn;
+    uint8_t *body;
+    size_t len;
+    char denied[40];
+};
+
+struct retract_req {
+    uint64_t lconn, tag;
+    char track[64];
+    char reason[256];
+    /* outputs */
+    unsigned items;
+    char error[256];
 };
 
 struct submit {
@@ -166,6 +194,8 @@ struct arrival {
     char originator[GS_NATION_SIZE];
     char source[GS_NATION_SIZE + 8];
     gs_time_t created;
+    struct reading *readings; /* one per reader of the job */
+    size_t n_readings;
 };
 
 struct peer_state {
@@ -198,7 +228,16 @@ struct job {
     bool route, load;
     struct arrival *arrivals;
     size_t n_arrivals;
+    struct gs_plot *plots;
+    size_t n_plots;
+    struct retract_req *retracts;
+    size_t n_retracts;
+    struct reader *readers; /* the subscribers reading bodies */
+    size_t n_readers;
     /* outputs */
+    struct gs_watch_warning *warnings;
+    size_t n_warnings;
+    struct gs_watch_stats watch_stats;
     struct rx *tx;
     size_t n_tx;
     struct seqs *stored; /* per peer: highest number stored */
@@ -240,6 +279,11 @@ struct server {
     size_t n_peers;
     struct conn *conns;
     struct job *pending; /* inputs gathered for the next job */
+    struct gs_watch *watch; /* NULL without [watch]; used by jobs only */
+    const struct gs_sensor *sensors; /* the watch's: immutable */
+    size_t n_sensors;
+    uint64_t plots_malformed;
+    struct gs_watch_stats watch_stats; /* as the last job left them */
     bool job_running, stopping;
     uint64_t head_size; /* our latest signed head */
     int64_t data_version; /* the store's, as last reloaded (jobs only) */
@@ -287,7 +331,20 @@ static void job_free(struct job *j)
     for (i = 0; i < j->n_submits; i++)
         gs_free(j->submits[i].body);
     gs_free(j->submits);
+    for (i = 0; i < j->n_arrivals; i++) {
+        size_t k;
+
+        for (k = 0; k < j->arrivals[i].n_readings; k++)
+            gs_free(j->arrivals[i].readings[k].body);
+        gs_free(j->arrivals[i].readings);
+    }
     gs_free(j->arrivals);
+    gs_free(j->plots);
+    gs_free(j->retracts);
+    gs_free(j->readers);
+    for (i = 0; i < j->n_warnings; i++)
+        gs_watch_warning_free(&j->warnings[i]);
+    gs_free(j->warnings);
     gs_free(j->rx);
     gs_free(j->tx);
     gs_free(j->acks);
@@ -1289,6 +1346,97 @@ static int submit(struct job *j, struct gs_node *n, struct submit *sb)
     return rc;
 }
 
+/* A partner's item just stored, for the watch. */
+static int watch_received(struct job *j, struct gs_node *n,
+                          const struct rx *r)
+{
+    struct gs_item *it = NULL;
+    int rc = 0;
+
+    if (gs_item_decode(n->policy, r->env, r->len, &it, NULL) == 0)
+        rc = gs_watch_received(j->srv->watch, n, it);
+    gs_item_free(it);
+    return rc;
+}
+
+/* The items the watch made in this job, for the subscribers. */
+static int watch_made(struct job *j, struct gs_node *n)
+{
+    uint8_t (*ids)[GS_ITEM_ID_LEN] = NULL;
+    size_t k, i;
+    int rc = 0;
+
+    gs_watch_take_made(j->srv->watch, &ids, &k);
+    for (i = 0; rc == 0 && i < k; i++)
+        rc = arrived(j, n, ids[i]);
+    gs_free(ids);
+    return rc;
+}
+
+static int retract_track(struct job *j, struct gs_node *n,
+                         struct retract_req *r)
+{
+    struct gs_diag d;
+    int rc;
+
+    if (j->srv->watch == NULL) {
+        snprintf(r->error, sizeof(r->error), "this node has no [watch]: it "
+                 "makes no tracks");
+        return 0;
+    }
+    gs_diag_init(&d);
+    rc = gs_watch_retract(j->srv->watch, n, r->track, r->reason, &r->items,
+                          &d);
+    if (rc < 0) {
+        snprintf(r->error, sizeof(r->error), "%s", d.n_msgs
+                                                   ? gs_diag_first(&d)
+                                                   : gs_strerror(rc));
+        if (!store_failure(rc))
+            rc = 0;
+    }
+    gs_diag_free(&d);
+    return rc;
+}
+
+/* Reads an arrival for every subscriber that reads bodies: each read is
+ * an access, decided and recorded like any other. */
+static int read_for_subscribers(struct job *j, struct gs_node *n,
+                                struct arrival *a)
+{
+    size_t i;
+    int rc = 0;
+
+    if (j->n_readers == 0)
+        return 0;
+    a->readings = gs_calloc(j->n_readers, sizeof(*a->readings));
+    a->n_readings = j->n_readers;
+    for (i = 0; rc == 0 && i < j->n_readers; i++) {
+        struct reading *rd = &a->readings[i];
+        struct gs_item *it = NULL;
+        struct gs_decision dec;
+        struct gs_diag d;
+
+        rd->lconn = j->readers[i].lconn;
+        gs_diag_init(&d);
+        rc = gs_hold_read(n, a->id, j->readers[i].user, "watch", &it, NULL,
+                          &dec, &d);
+        if (rc == 0) {
+            rd->len = it->env->body.len;
+            rd->body = gs_malloc(rd->len ? rd->len : 1);
+            memcpy(rd->body, it->env->body.data, rd->len);
+        } else {
+            snprintf(rd->denied, sizeof(rd->denied), "%s",
+                     rc == GS_ERR_DENIED ? gs_reason_code(dec.reason)
+                                         : gs_strerror(rc));
+            if (!store_failure(rc))
+                rc = 0;
+        }
+        gs_item_free(it);
+        gs_diag_free(&d);
+    }
+    return rc;
+}
+
 static void job_work(uv_work_t *req)
 {
     struct job *j = req->data;
@@ -1329,6 +1477,8 @@ static void job_work(uv_work_t *req)
         rc = gs_exchange_receive(n, r->peer, r->env, r->len, id, &d);
         if (rc == 0)
             rc = arrived(j, n, id);
+        if (rc == 0 && j->srv->watch != NULL)
+            rc = watch_received(j, n, r);
         if (!store_failure(rc))
             rc = 0;
         *got = r->seq;
@@ -1348,6 +1498,12 @@ static void job_work(uv_work_t *req)
         rc = record_note(n, &j->notes[i]);
     for (i = 0; rc == 0 && i < j->n_submits; i++)
         rc = submit(j, n, &j->submits[i]);
+    if (rc == 0 && j->n_plots > 0 && j->srv->watch != NULL)
+        rc = gs_watch_plots(j->srv->watch, n, j->plots, j->n_plots);
+    for (i = 0; rc == 0 && i < j->n_retracts; i++)
+        rc = retract_track(j, n, &j->retracts[i]);
+    if (rc == 0 && j->srv->watch != NULL)
+        rc = watch_made(j, n);
     t2 = gs_mono_ns();
     if (rc == 0)
         rc = gs_exchange_route(n, &queued);
@@ -1359,6 +1515,8 @@ static void job_work(uv_work_t *req)
                               j->fills[i].limit, fill_one, &fc);
     }
     t4 = gs_mono_ns();
+    for (i = 0; rc == 0 && i < j->n_arrivals; i++)
+        rc = read_for_subscribers(j, n, &j->arrivals[i]);
     if (rc == 0)
         rc = gs_node_commit(n);
     else if (began)
@@ -1370,6 +1528,12 @@ static void job_work(uv_work_t *req)
                  (long long)(t3 - t2) / 1000, (long long)(t4 - t3) / 1000,
                  (long long)(gs_mono_ns() - t4) / 1000);
     /* Committed: what the loop needs to know now. */
+    if (j->srv->watch != NULL) {
+        if (rc == 0)
+            gs_watch_take_warnings(j->srv->watch, &j->warnings,
+                                   &j->n_warnings);
+        gs_watch_stats(j->srv->watch, &j->watch_stats);
+    }
     if (rc == 0)
         rc = gs_store_peer_list(n->store, snapshot_peer, j);
     if (rc == 0 && j->load)
@@ -1484,6 +1648,21 @@ static void local_replies(struct server *s, struct job *j)
         f.submitted = &r;
         lconn_send(l, &f);
     }
+    for (i = 0; i < j->n_retracts; i++) {
+        Gsomia__Frame f = GSOMIA__FRAME__INIT;
+        Gsomia__TrackRetracted r = GSOMIA__TRACK_RETRACTED__INIT;
+        struct retract_req *rr = &j->retracts[i];
+
+        l = lconn_by_id(s, rr->lconn);
+        if (l == NULL)
+            continue;
+        r.tag = rr->tag;
+        r.items = rr->items;
+        r.error = rr->error;
+        f.kind_case = GSOMIA__FRAME__KIND_TRACK_RETRACTED;
+        f.track_retracted = &r;
+        lconn_send(l, &f);
+    }
     for (l = s->lconns; l != NULL; l = l->next) {
         if (!l->subscribed || l->closing)
             continue;
@@ -1491,6 +1670,7 @@ static void local_replies(struct server *s, struct job *j)
             Gsomia__Frame f = GSOMIA__FRAME__INIT;
             Gsomia__Arrived a = GSOMIA__ARRIVED__INIT;
             struct arrival *ar = &j->arrivals[i];
+            size_t k;
 
             a.id.data = ar->id;
             a.id.len = GS_ITEM_ID_LEN;
@@ -1499,8 +1679,35 @@ static void local_replies(struct server *s, struct job *j)
             a.source = ar->source;
             a.created_us = ar->created;
             a.stored_us = now;
+            for (k = 0; k < ar->n_readings; k++) {
+                if (ar->readings[k].lconn != l->id)
+                    continue;
+                a.body.data = ar->readings[k].body;
+                a.body.len = ar->readings[k].len;
+                a.denied = ar->readings[k].denied;
+            }
             f.kind_case = GSOMIA__FRAME__KIND_ARRIVED;
             f.arrived = &a;
+            lconn_send(l, &f);
+        }
+        for (i = 0; i < j->n_warnings; i++) {
+            Gsomia__Frame f = GSOMIA__FRAME__INIT;
+            Gsomia__Warned w = GSOMIA__WARNED__INIT;
+            struct gs_watch_warning *ww = &j->warnings[i];
+            char *areas[64];
+            size_t k;
+
+            for (k = 0; k < ww->n_areas && k < 64; k++)
+                areas[k] = ww->areas[k];
+            w.identifier = ww->identifier;
+            w.msg_type = ww->msg_type;
+            w.areas = areas;
+            w.n_areas = k;
+            w.xml = ww->xml;
+            w.issued_us = now;
+            w.track_id = ww->track_id;
+            f.kind_case = GSOMIA__FRAME__KIND_WARNED;
+            f.warned = &w;
             lconn_send(l, &f);
         }
     }
@@ -1529,6 +1736,7 @@ static void job_done(uv_work_t *req, int status)
     } else {
         apply_snapshot(s, j);
         s->head_size = j->head_size;
+        s->watch_stats = j->watch_stats;
         for (i = 0; i < j->n_stored; i++) {
             struct peer *p = peer_by_nation(s, j->stored[i].peer);
 
@@ -1638,7 +1846,7 @@ static bool job_has_work(const struct job *j)
     return j != NULL &&
            (j->n_rx || j->n_acks || j->n_fills || j->n_heads || j->n_notes ||
             j->n_heads_wanted || j->n_submits || j->n_asks || j->route ||
-            j->load);
+            j->load || j->n_plots || j->n_retracts);
 }
 
 static void schedule(struct server *s)
@@ -1667,6 +1875,21 @@ static void schedule(struct server *s)
     }
     j = s->pending;
     s->pending = NULL;
+    /* The subscribers that read bodies, as they are now. */
+    {
+        struct lconn *l;
+
+        for (l = s->lconns; l != NULL; l = l->next) {
+            struct reader r;
+
+            if (!l->subscribed || l->closing || l->user[0] == '\0')
+                continue;
+            memset(&r, 0, sizeof(r));
+            r.lconn = l->id;
+            memcpy(r.user, l->user, sizeof(r.user));
+            PUSH(j->readers, j->n_readers, r);
+        }
+    }
     j->req.data = j;
     s->job_running = true;
     if (uv_queue_work(&s->loop, &j->req, job_work, job_done) != 0) {
@@ -1749,6 +1972,28 @@ static void write_status(struct server *s)
         json_array_append_new(arr, e);
     }
     json_object_set_new(o, "peers", arr);
+    if (s->watch != NULL) {
+        const struct gs_watch_stats *w = &s->watch_stats;
+        json_t *e = json_object();
+
+        json_object_set_new(e, "plots_taken",
+                            json_integer((json_int_t)w->plots_taken));
+        json_object_set_new(e, "plots_refused",
+                            json_integer((json_int_t)(w->plots_refused +
+                                                      s->plots_malformed)));
+        json_object_set_new(e, "tracks", json_integer((json_int_t)w->tracks));
+        json_object_set_new(e, "fused", json_integer((json_int_t)w->fused));
+        json_object_set_new(e, "alerts", json_integer((json_int_t)w->alerts));
+        json_object_set_new(e, "warnings",
+                            json_integer((json_int_t)w->warnings));
+        json_object_set_new(e, "partner_tracks_used",
+                            json_integer((json_int_t)w->partner_used));
+        json_object_set_new(e, "partner_tracks_refused",
+                            json_integer((json_int_t)w->partner_refused));
+        json_object_set_new(e, "items_failed",
+                            json_integer((json_int_t)w->items_failed));
+        json_object_set_new(o, "watch", e);
+    }
     text = json_dumps(o, JSON_INDENT(2));
     json_decref(o);
     snprintf(tmp, sizeof(tmp), "%s.tmp", s->status_path);
@@ -1864,6 +2109,64 @@ static void lconn_send(struct lconn *l, const Gsomia__Frame *f)
     }
 }
 
+/* Radar plots from a local program: each line is checked here, against
+ * the sensors, and answered at once; good plots go to the next job. */
+static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
+{
+    struct server *s = l->srv;
+    Gsomia__Frame f = GSOMIA__FRAME__INIT;
+    Gsomia__PlotsTaken t = GSOMIA__PLOTS_TAKEN__INIT;
+    char *errors[PLOT_ERRORS_MAX + 1];
+    size_t i, n_errors = 0, refused = 0;
+    const char *source = pl->source[0] ? pl->source : "plots";
+
+    t.tag = pl->tag;
+    t.entered_us = gs_time_now();
+    for (i = 0; i < pl->n_lines && i < PLOTS_MAX; i++) {
+        struct gs_plot p;
+        struct gs_diag d;
+        int rc;
+
+        gs_diag_init(&d);
+        if (s->watch == NULL) {
+            gs_diag_error(&d, NULL, "this node takes no plots: its "
+                          "configuration has no [watch] section");
+            rc = GS_ERR_STATE;
+        } else {
+            rc = gs_plot_parse(pl->lines[i], strlen(pl->lines[i]), source,
+                               pl->first_line + (unsigned)i, s->sensors,
+                               s->n_sensors, &p, &d);
+        }
+        if (rc == 0) {
+            PUSH(pending(s)->plots, pending(s)->n_plots, p);
+            t.accepted++;
+        } else {
+            refused++;
+            if (n_errors < PLOT_ERRORS_MAX)
+                errors[n_errors++] = gs_strdup(d.n_msgs ? gs_diag_first(&d)
+                                                        : "refused");
+        }
+        gs_diag_free(&d);
+    }
+    if (pl->n_lines > PLOTS_MAX) {
+        refused += pl->n_lines - PLOTS_MAX;
+        errors[n_errors++] = gs_strdup("more than 4096 lines in one frame: "
+                                       "the rest were refused");
+    }
+    s->plots_malformed += refused;
+    if (refused > 0)
+        GS_LOG_INFO("%zu plots refused, first: %s", refused, errors[0]);
+    t.errors = errors;
+    t.n_errors = n_errors;
+    f.kind_case = GSOMIA__FRAME__KIND_PLOTS_TAKEN;
+    f.plots_taken = &t;
+    lconn_send(l, &f);
+    for (i = 0; i < n_errors; i++)
+        gs_free(errors[i]);
+    if (t.accepted > 0)
+        schedule(s);
+}
+
 static void local_frame(struct lconn *l, const uint8_t *data, size_t len)
 {
     Gsomia__Frame *f = gsomia__frame__unpack(NULL, len, data);
@@ -1887,7 +2190,24 @@ static void local_frame(struct lconn *l, const uint8_t *data, size_t len)
         break;
     case GSOMIA__FRAME__KIND_SUBSCRIBE:
         l->subscribed = true;
+        snprintf(l->user, sizeof(l->user), "%s",
+                 f->subscribe->user != NULL ? f->subscribe->user : "");
         break;
+    case GSOMIA__FRAME__KIND_PLOTS:
+        take_plots(l, f->plots);
+        break;
+    case GSOMIA__FRAME__KIND_RETRACT_TRACK: {
+        struct retract_req r;
+
+        memset(&r, 0, sizeof(r));
+        r.lconn = l->id;
+        r.tag = f->retract_track->tag;
+        snprintf(r.track, sizeof(r.track), "%s", f->retract_track->track_id);
+        snprintf(r.reason, sizeof(r.reason), "%s", f->retract_track->reason);
+        PUSH(pending(s)->retracts, pending(s)->n_retracts, r);
+        schedule(s);
+        break;
+    }
     case GSOMIA__FRAME__KIND_ASK_RECORDS: {
         struct peer *p = peer_by_nation(s, f->ask_records->peer);
         Gsomia__Frame out = GSOMIA__FRAME__INIT;
@@ -2157,6 +2477,10 @@ int gs_serve(const char *dir, struct gs_diag *d)
     if (rc == 0)
         rc = first_load(s, d);
     if (rc == 0)
+        rc = gs_watch_open(s->node, &s->watch, d);
+    if (rc == 0 && s->watch != NULL)
+        s->sensors = gs_watch_sensors(s->watch, &s->n_sensors);
+    if (rc == 0)
         rc = start_listening(s, d);
     if (rc == 0)
         start_local(s);
@@ -2189,6 +2513,7 @@ int gs_serve(const char *dir, struct gs_diag *d)
         gs_free(s->peers[i]);
     }
     job_free(s->pending);
+    gs_watch_free(s->watch);
     gs_tls_ctx_free(s->tls);
     gs_node_close(s->node);
     gs_free(s->dir);

@@ -81,7 +81,7 @@ expect_status 0 "$GSOMIA" policy lint --at 2024-03-01T00:00:00Z \
     "$EX"/agreements/*.json "$EX"/labels/*.json "$EX"/consents/*.json \
     "$EX"/revocations/*.json "$EX"/users/*.json "$EX"/schemes/*.json \
     "$EX/walkthrough.json"
-expect_in "$TMP/out" "14 files checked: 0 errors, 0 warnings"
+expect_in "$TMP/out" "16 files checked: 0 errors, 0 warnings"
 sed 's/"秘"\]}/"極秘"]}/' "$EX/agreements/USA-JPN-2007.json" >"$TMP/a.json"
 expect_status 1 "$GSOMIA" policy lint "$TMP/a.json"
 expect_in "$TMP/err" "$TMP/a.json:13:65: error"

@@ -1,0 +1,972 @@
+/*
+ * watch.c - the node's missile watch; see watch.h.
+ *
+ * Tables, fixed in size: the ids given to the outputs of each tracker
+ * (struct idmap: tracker id -> our id, with what the output was made of),
+ * and the partner tracks held (the latest item of each, and its label, to
+ * parent and label what is derived from it). Every update of a tracker
+ * is turned into items at once, in the job's transaction: a plot that
+ * arrived in a job leaves in the same commit.
+ */
+#include "node/watch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert/path.h"
+#include "alert/rules.h"
+#include "base/alloc.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "item/payload.h"
+#include "node/holding.h"
+#include "track/tracker.h"
+
+#define MAP_MAX 256
+#define PARTNERS_MAX 256
+#define RETRACTED_MAX 256
+#define BATCH 64
+#define EVENTS_MAX 16
+#define LABEL_FILE_MAX (64u << 10)
+
+#define META_TRACK "watch.next_track"
+#define META_FUSED "watch.next_fused"
+#define META_ALERT "watch.next_alert"
+
+/* A tracker's output track and the id this node gave it. */
+struct idmap {
+    bool used;
+    char key[GS_TRACK_ID_SIZE]; /* the tracker's id */
+    char id[GS_TRACK_ID_SIZE];  /* ours: "KOR-T4", "KOR-F2" */
+    unsigned local;             /* 1 + serial of our own track in it */
+    struct gs_track_part parts[GS_UPDATE_MAX_SOURCES];
+    int n_parts;
+    bool has_item;
+    uint8_t item[GS_ITEM_ID_LEN]; /* our latest item of it */
+    gs_time_t last;
+};
+
+/* A partner's track, as its latest original item says. */
+struct partner {
+    bool used, retracted, warnable;
+    char nation[4];
+    char track[GS_TRACK_ID_SIZE];
+    uint8_t item[GS_ITEM_ID_LEN];
+    uint8_t *label; /* the originator's label, packed */
+    size_t label_len;
+    gs_time_t time;
+};
+
+struct gs_watch {
+    char nation[GS_NATION_SIZE];
+    struct gs_sensor *sensors;
+    size_t n_sensors;
+    struct gs_arena *arena;
+    struct gs_label *label;                     /* the node's */
+    struct gs_label *by_sensor[GS_SENSORS_MAX]; /* NULL: the node's */
+    struct gs_tracker *local, *picture;
+    struct idmap tracks[MAP_MAX], fused[MAP_MAX];
+    struct partner partners[PARTNERS_MAX];
+    unsigned retracted[RETRACTED_MAX]; /* local serials withdrawn */
+    size_t n_retracted;
+    unsigned next_track, next_fused, saved_alert;
+    struct gs_alert_rules *rules;
+    struct gs_track_update out[BATCH];
+    struct gs_alert_event ev[EVENTS_MAX];
+    struct gs_watch_stats st;
+    struct gs_watch_warning *warnings;
+    size_t n_warnings;
+    uint8_t (*made)[GS_ITEM_ID_LEN];
+    size_t n_made;
+};
+
+static bool store_failure(int rc)
+{
+    return rc == GS_ERR_IO || rc == GS_ERR_STATE || rc == GS_ERR_CRYPTO;
+}
+
+/* ---- counters kept in the store ----------------------------------------- */
+
+static unsigned meta_counter(struct gs_node *n, const char *key)
+{
+    struct gs_buf b;
+    unsigned long v = 1;
+    char *end;
+
+    gs_buf_init(&b, 64);
+    if (gs_store_meta_get(n->store, key, &b) == 0) {
+        errno = 0;
+        v = strtoul(gs_buf_str(&b), &end, 10);
+        if (errno != 0 || *end != '\0' || v == 0 || v > 1000000000ul)
+            v = 1;
+    }
+    gs_buf_free(&b);
+    return (unsigned)v;
+}
+
+static int meta_save(struct gs_node *n, const char *key, unsigned v)
+{
+    char text[16];
+    int len = snprintf(text, sizeof(text), "%u", v);
+
+    return gs_store_meta_put(n->store, key, text, (size_t)len);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static char *in_dir(const char *dir, const char *rel)
+{
+    size_t n;
+    char *p;
+
+    if (rel[0] == '/')
+        return gs_strdup(rel);
+    n = strlen(dir) + strlen(rel) + 2;
+    p = gs_malloc(n);
+    snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+/* Reads a label file of ours: the node's, or one of its radars'. */
+static int load_label(struct gs_watch *w, struct gs_node *n, const char *rel,
+                      struct gs_label **out, struct gs_diag *d)
+{
+    char *path = in_dir(n->dir, rel);
+    struct gs_jdoc doc;
+    struct gs_jctx c = {&doc, d};
+    int rc;
+
+    rc = gs_jdoc_load(&doc, path, LABEL_FILE_MAX, d);
+    if (rc == 0)
+        rc = gs_label_from_json(n->policy, &c, doc.root, w->arena, out);
+    if (rc == 0 && strcmp((*out)->originator, w->nation) != 0) {
+        struct gs_pos pos = {path, 0, 0};
+
+        gs_diag_error(d, &pos,
+                      "the label of this node's tracks must name "
+                      "%s as originator, not %s",
+                      w->nation, (*out)->originator);
+        rc = GS_ERR_INVALID;
+    }
+    gs_jdoc_free(&doc);
+    gs_free(path);
+    return rc;
+}
+
+int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
+{
+    const struct gs_config *cfg = &n->cfg;
+    struct gs_tracker_config tc;
+    struct gs_watch *w;
+    char *path;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (cfg->sensors[0] == '\0')
+        return 0;
+    w = gs_calloc(1, sizeof(*w));
+    memcpy(w->nation, cfg->nation, GS_NATION_SIZE);
+    w->arena = gs_arena_new();
+    path = in_dir(n->dir, cfg->sensors);
+    rc = gs_sensors_load(path, &w->sensors, &w->n_sensors, d);
+    gs_free(path);
+    for (i = 0; rc == 0 && i < w->n_sensors; i++)
+        if (strcmp(w->sensors[i].nation, w->nation) != 0) {
+            gs_diag_error(d, NULL,
+                          "sensor %s belongs to %s: a node takes "
+                          "plots from its own nation's radars only",
+                          w->sensors[i].id, w->sensors[i].nation);
+            rc = GS_ERR_INVALID;
+        }
+    if (rc == 0)
+        rc = load_label(w, n, cfg->label, &w->label, d);
+    for (i = 0; rc == 0 && i < cfg->n_sensor_labels; i++) {
+        const struct gs_sensor_label *sl = &cfg->sensor_labels[i];
+        int k = gs_sensor_find(w->sensors, w->n_sensors, sl->sensor);
+
+        if (k < 0) {
+            gs_diag_error(d, NULL,
+                          "[watch] label.%s: no sensor of that id "
+                          "in %s",
+                          sl->sensor, cfg->sensors);
+            rc = GS_ERR_INVALID;
+            break;
+        }
+        rc = load_label(w, n, sl->label, &w->by_sensor[k], d);
+    }
+    if (rc == 0) {
+        gs_tracker_config_default(&tc);
+        memcpy(tc.nation, w->nation, 4);
+        rc = gs_tracker_new(&tc, w->sensors, w->n_sensors, &w->local);
+        if (rc == 0)
+            rc = gs_tracker_new(&tc, w->sensors, w->n_sensors, &w->picture);
+        if (rc < 0)
+            gs_diag_error(d, NULL, "the tracker refused its configuration");
+    }
+    if (rc == 0) {
+        w->next_track = meta_counter(n, META_TRACK);
+        w->next_fused = meta_counter(n, META_FUSED);
+        w->saved_alert = meta_counter(n, META_ALERT);
+        w->rules = gs_alert_rules_new(w->nation, w->saved_alert, NULL, NULL);
+    }
+    if (rc < 0) {
+        gs_watch_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+void gs_watch_warning_free(struct gs_watch_warning *w)
+{
+    if (w == NULL)
+        return;
+    gs_free(w->areas);
+    gs_free(w->xml);
+}
+
+void gs_watch_free(struct gs_watch *w)
+{
+    size_t i;
+
+    if (w == NULL)
+        return;
+    gs_tracker_free(w->local);
+    gs_tracker_free(w->picture);
+    gs_alert_rules_free(w->rules);
+    for (i = 0; i < PARTNERS_MAX; i++)
+        gs_free(w->partners[i].label);
+    for (i = 0; i < w->n_warnings; i++)
+        gs_watch_warning_free(&w->warnings[i]);
+    gs_free(w->warnings);
+    gs_free(w->made);
+    gs_free(w->sensors);
+    gs_arena_free(w->arena);
+    gs_free(w);
+}
+
+const struct gs_sensor *gs_watch_sensors(const struct gs_watch *w, size_t *n)
+{
+    *n = w->n_sensors;
+    return w->sensors;
+}
+
+void gs_watch_stats(const struct gs_watch *w, struct gs_watch_stats *out)
+{
+    *out = w->st;
+}
+
+void gs_watch_take_made(struct gs_watch *w, uint8_t (**ids)[GS_ITEM_ID_LEN],
+                        size_t *n)
+{
+    *ids = w->made;
+    *n = w->n_made;
+    w->made = NULL;
+    w->n_made = 0;
+}
+
+void gs_watch_take_warnings(struct gs_watch *w, struct gs_watch_warning **out,
+                            size_t *n)
+{
+    *out = w->warnings;
+    *n = w->n_warnings;
+    w->warnings = NULL;
+    w->n_warnings = 0;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+static struct idmap *map_find(struct idmap *m, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < MAP_MAX; i++)
+        if (m[i].used && strcmp(m[i].key, key) == 0)
+            return &m[i];
+    return NULL;
+}
+
+static struct idmap *map_by_id(struct idmap *m, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < MAP_MAX; i++)
+        if (m[i].used && strcmp(m[i].id, id) == 0)
+            return &m[i];
+    return NULL;
+}
+
+static struct idmap *map_by_local(struct idmap *m, unsigned local)
+{
+    size_t i;
+
+    for (i = 0; i < MAP_MAX && local != 0; i++)
+        if (m[i].used && m[i].local == local)
+            return &m[i];
+    return NULL;
+}
+
+/* A new entry (the oldest is dropped when the table is full: the tracker
+ * holds far fewer tracks than this). */
+static struct idmap *map_new(struct idmap *m, const char *key)
+{
+    struct idmap *e = NULL;
+    size_t i;
+
+    for (i = 0; i < MAP_MAX; i++) {
+        if (!m[i].used) {
+            e = &m[i];
+            break;
+        }
+        if (e == NULL || m[i].last < e->last)
+            e = &m[i];
+    }
+    memset(e, 0, sizeof(*e));
+    e->used = true;
+    snprintf(e->key, sizeof(e->key), "%s", key);
+    return e;
+}
+
+static struct partner *partner_find(struct gs_watch *w, const char *nation,
+                                    const char *track)
+{
+    size_t i;
+
+    for (i = 0; i < PARTNERS_MAX; i++)
+        if (w->partners[i].used && strcmp(w->partners[i].nation, nation) == 0 &&
+            strcmp(w->partners[i].track, track) == 0)
+            return &w->partners[i];
+    return NULL;
+}
+
+static struct partner *partner_new(struct gs_watch *w)
+{
+    struct partner *p = NULL;
+    size_t i;
+
+    for (i = 0; i < PARTNERS_MAX; i++) {
+        if (!w->partners[i].used) {
+            p = &w->partners[i];
+            break;
+        }
+        if (p == NULL || w->partners[i].time < p->time)
+            p = &w->partners[i];
+    }
+    gs_free(p->label);
+    memset(p, 0, sizeof(*p));
+    p->used = true;
+    return p;
+}
+
+static bool retracted_local(const struct gs_watch *w, unsigned local)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_retracted && local != 0; i++)
+        if (w->retracted[i] == local)
+            return true;
+    return false;
+}
+
+/* ---- making items ------------------------------------------------------- */
+
+/* What an output was made of: labels (one per contributor) and parents. */
+struct contrib {
+    struct gs_arena *a;
+    Gsomia__Label *labels[GS_UPDATE_MAX_SOURCES + 1];
+    Gsomia__Label *unpacked[GS_UPDATE_MAX_SOURCES]; /* to free */
+    size_t n_labels, n_unpacked;
+    ProtobufCBinaryData parents[GS_UPDATE_MAX_SOURCES + 1];
+    size_t n_parents;
+};
+
+static void contrib_free(struct contrib *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_unpacked; i++)
+        gsomia__label__free_unpacked(c->unpacked[i], NULL);
+    gs_arena_free(c->a);
+}
+
+/* Our own contribution's label: the dominant label of the radars whose
+ * plots went into it (the node's label for radars without their own),
+ * stamped now. */
+static int own_label(struct gs_watch *w, uint64_t sensors, struct contrib *c)
+{
+    const struct gs_label *ls[GS_SENSORS_MAX + 1];
+    struct gs_label *l = gs_arena_alloc(c->a, 1, sizeof(*l));
+    size_t i, k = 0;
+    bool node_label = false;
+
+    for (i = 0; i < w->n_sensors; i++) {
+        if (!(sensors >> i & 1))
+            continue;
+        if (w->by_sensor[i] != NULL)
+            ls[k++] = w->by_sensor[i];
+        else
+            node_label = true;
+    }
+    if (node_label || k == 0)
+        ls[k++] = w->label;
+    if (gs_label_dominant(ls, k, c->a, l, NULL) < 0)
+        return GS_ERR_INVALID;
+    l->created = gs_time_now();
+    c->labels[c->n_labels] = gs_arena_alloc(c->a, 1, sizeof(Gsomia__Label));
+    gs_item_label_to_pb(l, c->a, c->labels[c->n_labels]);
+    c->n_labels++;
+    return 0;
+}
+
+/* The labels and parents of an output: ours when our radars are in it,
+ * and each partner track's. GS_ERR_NOT_FOUND when a partner track it
+ * names is not held (or withdrawn). */
+static int contributors(struct gs_watch *w, const struct gs_track_update *u,
+                        const struct idmap *own, struct contrib *c)
+{
+    int i, rc;
+
+    memset(c, 0, sizeof(*c));
+    c->a = gs_arena_new();
+    if (u->local != 0) {
+        rc = own_label(w, u->sensors, c);
+        if (rc < 0)
+            return rc;
+        if (own != NULL && own->has_item) {
+            c->parents[c->n_parents].data = (uint8_t *)own->item;
+            c->parents[c->n_parents++].len = GS_ITEM_ID_LEN;
+        }
+    }
+    for (i = 0; i < u->n_parts; i++) {
+        struct partner *p =
+            partner_find(w, u->parts[i].nation, u->parts[i].track);
+        Gsomia__Label *l;
+
+        if (p == NULL || p->retracted)
+            return GS_ERR_NOT_FOUND;
+        l = gsomia__label__unpack(NULL, p->label_len, p->label);
+        if (l == NULL)
+            return GS_ERR_INVALID;
+        c->unpacked[c->n_unpacked++] = l;
+        c->labels[c->n_labels++] = l;
+        c->parents[c->n_parents].data = p->item;
+        c->parents[c->n_parents++].len = GS_ITEM_ID_LEN;
+    }
+    return 0;
+}
+
+/* The contributors of an output as last seen (for what is said after it
+ * is gone): our label over every radar when our track was in it, the
+ * partners' labels, and the fused item as parent when there is one. */
+static int contributors_of(struct gs_watch *w, const struct idmap *m,
+                           struct contrib *c)
+{
+    struct gs_track_update u;
+    int rc;
+
+    memset(&u, 0, sizeof(u));
+    u.local = m->local;
+    u.sensors = ~(uint64_t)0;
+    memcpy(u.parts, m->parts, sizeof(u.parts));
+    u.n_parts = m->n_parts;
+    rc = contributors(w, &u, NULL, c);
+    if (rc == 0 && m->has_item) {
+        c->parents[0].data = (uint8_t *)m->item;
+        c->parents[0].len = GS_ITEM_ID_LEN;
+        c->n_parents = 1;
+    }
+    return rc;
+}
+
+static void body_of(Gsomia__ItemBody *b, Gsomia__Kind kind, struct contrib *c)
+{
+    gsomia__item_body__init(b);
+    b->kind = kind;
+    b->labels = c->labels;
+    b->n_labels = c->n_labels;
+    if (c->n_parents > 0) {
+        b->relation = GSOMIA__RELATION__DERIVATION;
+        b->parents = c->parents;
+        b->n_parents = c->n_parents;
+    } else {
+        b->relation = GSOMIA__RELATION__ORIGINAL;
+    }
+}
+
+/* Makes an item; a refusal (a label conflict, say) is logged and counted,
+ * only a store failure is an error. made says whether it was. */
+static int make(struct gs_watch *w, struct gs_node *n, Gsomia__ItemBody *b,
+                uint8_t id[GS_ITEM_ID_LEN], bool *made)
+{
+    struct gs_diag d;
+    int rc;
+
+    *made = false;
+    gs_diag_init(&d);
+    rc = gs_hold_create(n, b, "watch", id, &d);
+    if (rc == 0) {
+        *made = true;
+        w->made = gs_reallocarray(w->made, w->n_made + 1, sizeof(*w->made));
+        memcpy(w->made[w->n_made++], id, GS_ITEM_ID_LEN);
+    } else if (!store_failure(rc)) {
+        GS_LOG_WARN("watch: a %s item was not made: %s",
+                    b->kind == GSOMIA__KIND__ALERT ? "alert" : "track",
+                    d.n_msgs ? gs_diag_first(&d) : gs_strerror(rc));
+        w->st.items_failed++;
+        rc = 0;
+    }
+    gs_diag_free(&d);
+    return rc;
+}
+
+static int track_item(struct gs_watch *w, struct gs_node *n,
+                      const struct gs_track_update *u, const char *id,
+                      struct contrib *c, uint8_t item[GS_ITEM_ID_LEN],
+                      bool *made)
+{
+    Gsomia__ItemBody b;
+    Gsomia__Track t;
+    struct gs_track_update v = *u;
+
+    snprintf(v.track, sizeof(v.track), "%s", id);
+    gs_payload_track_to_pb(&v, c->a, &t);
+    body_of(&b, GSOMIA__KIND__TRACK, c);
+    b.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_TRACK;
+    b.track = &t;
+    return make(w, n, &b, item, made);
+}
+
+static int alert_item(struct gs_watch *w, struct gs_node *n,
+                      const struct gs_alert_event *e, struct contrib *c)
+{
+    Gsomia__ItemBody b;
+    Gsomia__Alert a = GSOMIA__ALERT__INIT;
+    char *nations[GS_ALERT_NATIONS_MAX];
+    uint8_t id[GS_ITEM_ID_LEN];
+    bool made;
+    int i, rc;
+
+    a.alert_id = (char *)e->alert_id;
+    a.type = (char *)e->type;
+    a.track_id = (char *)e->track_id;
+    a.launch = gs_payload_ground_to_pb(&e->launch, c->a);
+    a.impact = gs_payload_ground_to_pb(&e->impact, c->a);
+    for (i = 0; i < e->n_overflight; i++)
+        nations[i] = (char *)e->overflight[i];
+    a.overflight = nations;
+    a.n_overflight = (size_t)e->n_overflight;
+    a.text = (char *)e->text;
+    a.based_on_us = e->based_on;
+    a.sequence = e->sequence;
+    body_of(&b, GSOMIA__KIND__ALERT, c);
+    b.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_ALERT;
+    b.alert = &a;
+    rc = make(w, n, &b, id, &made);
+    if (made)
+        w->st.alerts++;
+    return rc;
+}
+
+static int save_counters(struct gs_watch *w, struct gs_node *n, unsigned track0,
+                         unsigned fused0)
+{
+    unsigned alert = gs_alert_rules_next_serial(w->rules);
+    int rc = 0;
+
+    if (w->next_track != track0)
+        rc = meta_save(n, META_TRACK, w->next_track);
+    if (rc == 0 && w->next_fused != fused0)
+        rc = meta_save(n, META_FUSED, w->next_fused);
+    if (rc == 0 && alert != w->saved_alert) {
+        rc = meta_save(n, META_ALERT, alert);
+        if (rc == 0)
+            w->saved_alert = alert;
+    }
+    return rc;
+}
+
+/* ---- tracker outputs ---------------------------------------------------- */
+
+/* Our own tracks: original items, labelled by the radars that saw them. */
+static int local_outputs(struct gs_watch *w, struct gs_node *n)
+{
+    size_t k, i;
+    int rc = 0;
+
+    while (rc == 0 && (k = gs_tracker_poll(w->local, w->out, BATCH)) > 0) {
+        for (i = 0; rc == 0 && i < k; i++) {
+            const struct gs_track_update *u = &w->out[i];
+            struct idmap *m = map_by_local(w->tracks, u->local);
+            struct contrib c;
+            bool made;
+
+            if (u->local == 0 || retracted_local(w, u->local))
+                continue;
+            if (m == NULL) {
+                if (u->status == GS_TRACK_LOST)
+                    continue;
+                m = map_new(w->tracks, u->track);
+                m->local = u->local;
+                snprintf(m->id, sizeof(m->id), "%s-T%u", w->nation,
+                         w->next_track++);
+            }
+            m->last = u->time;
+            memset(&c, 0, sizeof(c));
+            c.a = gs_arena_new();
+            rc = own_label(w, u->sensors, &c);
+            if (rc == 0)
+                rc = track_item(w, n, u, m->id, &c, m->item, &made);
+            else
+                rc = 0; /* the labels conflict: counted below */
+            if (rc == 0 && made) {
+                m->has_item = true;
+                w->st.tracks++;
+            }
+            contrib_free(&c);
+            if (u->status == GS_TRACK_LOST)
+                m->used = false;
+        }
+    }
+    return rc;
+}
+
+static void remember_parts(struct idmap *m, const struct gs_track_update *u)
+{
+    m->local = u->local;
+    memcpy(m->parts, u->parts, sizeof(m->parts));
+    m->n_parts = u->n_parts;
+    m->last = u->time;
+}
+
+/* The fused picture: fused items where sources combine, and alerts. */
+static int picture_outputs(struct gs_watch *w, struct gs_node *n)
+{
+    size_t k, i, j, ne;
+    int rc = 0;
+
+    while (rc == 0 && (k = gs_tracker_poll(w->picture, w->out, BATCH)) > 0) {
+        for (i = 0; rc == 0 && i < k; i++) {
+            struct gs_track_update *u = &w->out[i];
+            struct idmap *m = map_find(w->fused, u->track);
+            struct idmap *own = map_by_local(w->tracks, u->local);
+            struct contrib c;
+            bool made = false;
+
+            if (retracted_local(w, u->local))
+                continue;
+            if (m == NULL) {
+                if (u->status == GS_TRACK_LOST)
+                    continue;
+                m = map_new(w->fused, u->track);
+                snprintf(m->id, sizeof(m->id), "%s-F%u", w->nation,
+                         w->next_fused++);
+            }
+            remember_parts(m, u);
+            rc = contributors(w, u, own, &c);
+            if (rc < 0) {
+                contrib_free(&c);
+                rc = 0;
+                continue;
+            }
+            /* A fused item only where sources combine: alone, our track
+             * or the partner's item already says it all. */
+            if (u->n_parts > 0 && (u->local != 0 || u->n_parts > 1)) {
+                rc = track_item(w, n, u, m->id, &c, m->item, &made);
+                if (rc == 0 && made) {
+                    m->has_item = true;
+                    w->st.fused++;
+                    /* Alerts derive from the fused item itself. */
+                    c.parents[0].data = m->item;
+                    c.parents[0].len = GS_ITEM_ID_LEN;
+                    c.n_parents = 1;
+                }
+            }
+            snprintf(u->track, sizeof(u->track), "%s", m->id);
+            ne = gs_alert_rules_update(w->rules, u, w->ev, EVENTS_MAX);
+            for (j = 0; rc == 0 && j < ne; j++)
+                rc = alert_item(w, n, &w->ev[j], &c);
+            contrib_free(&c);
+            if (u->status == GS_TRACK_LOST)
+                m->used = false;
+        }
+    }
+    return rc;
+}
+
+int gs_watch_plots(struct gs_watch *w, struct gs_node *n,
+                   const struct gs_plot *p, size_t np)
+{
+    unsigned track0 = w->next_track, fused0 = w->next_fused;
+    char why[256];
+    size_t i;
+    int rc;
+
+    for (i = 0; i < np; i++) {
+        if (gs_tracker_add_plot(w->local, &p[i], why, sizeof(why)) < 0) {
+            w->st.plots_refused++;
+            GS_LOG_INFO("watch: plot refused: %s", why);
+            continue;
+        }
+        w->st.plots_taken++;
+        gs_tracker_add_plot(w->picture, &p[i], NULL, 0);
+    }
+    gs_tracker_flush(w->local);
+    gs_tracker_flush(w->picture);
+    rc = local_outputs(w, n);
+    if (rc == 0)
+        rc = picture_outputs(w, n);
+    if (rc == 0)
+        rc = save_counters(w, n, track0, fused0);
+    return rc;
+}
+
+/* ---- from partners ------------------------------------------------------ */
+
+static int partner_track(struct gs_watch *w, struct gs_node *n,
+                         const struct gs_item *it)
+{
+    struct gs_track_update u;
+    struct partner *p;
+    char why[256];
+    size_t len;
+    unsigned track0 = w->next_track, fused0 = w->next_fused;
+    int rc;
+
+    if (gs_payload_track_from_pb(it->body->track, it->originator, &u, why,
+                                 sizeof(why)) < 0 ||
+        it->n_labels != 1 ||
+        strcmp(it->labels[0]->purpose, w->label->purpose) != 0) {
+        /* Checked at receipt already; a purpose of its own cannot be
+         * fused with ours (dominant labels need one purpose). */
+        w->st.partner_refused++;
+        return 0;
+    }
+    p = partner_find(w, u.nation, u.track);
+    if (p != NULL && p->retracted)
+        return 0;
+    if (gs_tracker_add_partner(w->picture, &u, why, sizeof(why)) < 0) {
+        GS_LOG_INFO("watch: partner track refused: %s", why);
+        w->st.partner_refused++;
+        return 0;
+    }
+    w->st.partner_used++;
+    if (p == NULL) {
+        p = partner_new(w);
+        memcpy(p->nation, u.nation, 4);
+        memcpy(p->track, u.track, sizeof(p->track));
+    }
+    memcpy(p->item, it->id, GS_ITEM_ID_LEN);
+    p->time = u.time;
+    len = gsomia__label__get_packed_size(it->body->labels[0]);
+    gs_free(p->label);
+    p->label = gs_malloc(len ? len : 1);
+    p->label_len = gsomia__label__pack(it->body->labels[0], p->label);
+    rc = picture_outputs(w, n);
+    if (rc == 0)
+        rc = save_counters(w, n, track0, fused0);
+    if (u.status == GS_TRACK_LOST) {
+        gs_free(p->label);
+        memset(p, 0, sizeof(*p));
+    }
+    return rc;
+}
+
+/* The item that retraction r withdraws, if it is a partner's track: its
+ * originator and track id. */
+static bool retracted_track(struct gs_node *n, const Gsomia__Retraction *r,
+                            char nation[4], char track[GS_TRACK_ID_SIZE])
+{
+    struct gs_buf env;
+    Gsomia__Envelope *e = NULL;
+    Gsomia__ItemBody *b = NULL;
+    bool found = false;
+
+    if (r->item.len != GS_ITEM_ID_LEN)
+        return false;
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    if (gs_store_item_get(n->store, r->item.data, NULL, &env) == 0 &&
+        env.len > 0)
+        e = gsomia__envelope__unpack(NULL, env.len, env.data);
+    if (e != NULL)
+        b = gsomia__item_body__unpack(NULL, e->body.len, e->body.data);
+    if (b != NULL && b->payload_case == GSOMIA__ITEM_BODY__PAYLOAD_TRACK &&
+        b->relation == GSOMIA__RELATION__ORIGINAL &&
+        strcmp(b->originator, n->cfg.nation) != 0) {
+        snprintf(nation, 4, "%s", b->originator);
+        snprintf(track, GS_TRACK_ID_SIZE, "%s", b->track->track_id);
+        found = true;
+    }
+    if (b != NULL)
+        gsomia__item_body__free_unpacked(b, NULL);
+    if (e != NULL)
+        gsomia__envelope__free_unpacked(e, NULL);
+    gs_buf_free(&env);
+    return found;
+}
+
+/* A partner withdrew one of its tracks: what rested on it alone is
+ * retracted too, and the trackers forget it. */
+static int partner_retracted(struct gs_watch *w, struct gs_node *n,
+                             const struct gs_item *it)
+{
+    struct partner *p;
+    char nation[4], track[GS_TRACK_ID_SIZE];
+    size_t i, j, ne;
+    int rc = 0;
+
+    if (!retracted_track(n, it->body->retraction, nation, track))
+        return 0;
+    p = partner_find(w, nation, track);
+    if (p == NULL || p->retracted)
+        return 0;
+    for (i = 0; rc == 0 && i < MAP_MAX; i++) {
+        struct idmap *m = &w->fused[i];
+        struct contrib c;
+
+        if (!m->used || m->local != 0 || m->n_parts != 1 ||
+            strcmp(m->parts[0].nation, nation) != 0 ||
+            strcmp(m->parts[0].track, track) != 0)
+            continue;
+        ne = gs_alert_rules_retract(w->rules, m->id, it->created,
+                                    it->body->retraction->reason, w->ev,
+                                    EVENTS_MAX);
+        if (ne == 0)
+            continue;
+        if (contributors_of(w, m, &c) == 0)
+            for (j = 0; rc == 0 && j < ne; j++)
+                rc = alert_item(w, n, &w->ev[j], &c);
+        contrib_free(&c);
+    }
+    p->retracted = true;
+    /* The trackers drop it as if it had ended. */
+    if (rc == 0) {
+        struct gs_track_update last;
+
+        memset(&last, 0, sizeof(last));
+        memcpy(last.nation, nation, 4);
+        memcpy(last.track, track, sizeof(last.track));
+        last.time = p->time + 1;
+        last.status = GS_TRACK_LOST;
+        last.P[0] = last.P[7] = last.P[14] = last.P[21] = last.P[28] =
+            last.P[35] = 1;
+        gs_tracker_add_partner(w->picture, &last, NULL, 0);
+        rc = picture_outputs(w, n);
+    }
+    return rc;
+}
+
+int gs_watch_received(struct gs_watch *w, struct gs_node *n,
+                      const struct gs_item *it)
+{
+    if (strcmp(it->originator, w->nation) == 0)
+        return 0;
+    switch (it->body->payload_case) {
+    case GSOMIA__ITEM_BODY__PAYLOAD_TRACK:
+        if (it->body->relation != GSOMIA__RELATION__ORIGINAL)
+            return 0; /* a partner's fusion: shown, never fused again */
+        return partner_track(w, n, it);
+    case GSOMIA__ITEM_BODY__PAYLOAD_RETRACTION:
+        return partner_retracted(w, n, it);
+    default:
+        return 0;
+    }
+}
+
+/* ---- withdrawing our own track ------------------------------------------ */
+
+struct scan {
+    struct gs_node *n;
+    const char *track;
+    uint8_t (*ids)[GS_ITEM_ID_LEN];
+    size_t n_ids;
+};
+
+static int scan_item(void *ctx, const struct gs_store_item *m)
+{
+    struct scan *s = ctx;
+    struct gs_buf env;
+    Gsomia__Envelope *e = NULL;
+    Gsomia__ItemBody *b = NULL;
+
+    if (strcmp(m->originator, s->n->cfg.nation) != 0 ||
+        m->state != GS_STATE_ACTIVE || m->erased)
+        return 0;
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    if (gs_store_item_get(s->n->store, m->id, NULL, &env) == 0 && env.len)
+        e = gsomia__envelope__unpack(NULL, env.len, env.data);
+    if (e != NULL)
+        b = gsomia__item_body__unpack(NULL, e->body.len, e->body.data);
+    if (b != NULL && b->payload_case == GSOMIA__ITEM_BODY__PAYLOAD_TRACK &&
+        strcmp(b->track->track_id, s->track) == 0) {
+        s->ids = gs_reallocarray(s->ids, s->n_ids + 1, sizeof(*s->ids));
+        memcpy(s->ids[s->n_ids++], m->id, GS_ITEM_ID_LEN);
+    }
+    if (b != NULL)
+        gsomia__item_body__free_unpacked(b, NULL);
+    if (e != NULL)
+        gsomia__envelope__free_unpacked(e, NULL);
+    gs_buf_free(&env);
+    return 0;
+}
+
+int gs_watch_retract(struct gs_watch *w, struct gs_node *n,
+                     const char *track_id, const char *reason, unsigned *items,
+                     struct gs_diag *d)
+{
+    struct idmap *m = map_by_id(w->tracks, track_id);
+    struct scan s;
+    uint8_t change[GS_ITEM_ID_LEN];
+    size_t i, j, ne;
+    int rc;
+
+    *items = 0;
+    memset(&s, 0, sizeof(s));
+    s.n = n;
+    s.track = track_id;
+    rc = gs_store_item_list(n->store, GS_KIND_TRACK, 0, scan_item, &s);
+    if (rc == 0 && s.n_ids == 0 && m == NULL) {
+        gs_diag_error(d, NULL,
+                      "no track of this node is called %s (our "
+                      "tracks are %s-T<number>)",
+                      track_id, w->nation);
+        rc = GS_ERR_NOT_FOUND;
+    }
+    for (i = 0; rc == 0 && i < s.n_ids; i++) {
+        rc = gs_hold_retract(n, s.ids[i], reason, "watch", change, d);
+        if (rc == 0)
+            (*items)++;
+        else if (!store_failure(rc))
+            rc = 0; /* already withdrawn, say */
+    }
+    if (rc == 0 && m != NULL) {
+        unsigned local = m->local;
+
+        if (w->n_retracted < RETRACTED_MAX)
+            w->retracted[w->n_retracted++] = local;
+        m->used = false;
+        /* The alerts of fused tracks resting on it. */
+        for (i = 0; rc == 0 && i < MAP_MAX; i++) {
+            struct idmap *f = &w->fused[i];
+            struct contrib c;
+
+            if (!f->used || f->local != local)
+                continue;
+            ne = gs_alert_rules_retract(w->rules, f->id, gs_time_now(), reason,
+                                        w->ev, EVENTS_MAX);
+            if (ne > 0 && contributors_of(w, f, &c) == 0)
+                for (j = 0; rc == 0 && j < ne; j++)
+                    rc = alert_item(w, n, &w->ev[j], &c);
+            if (ne > 0)
+                contrib_free(&c);
+            f->used = false;
+        }
+    }
+    gs_free(s.ids);
+    return rc;
+}
