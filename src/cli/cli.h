@@ -43,6 +43,7 @@ extern const struct cli_command cli_policy_commands[];
 extern const struct cli_command cli_label_commands[];
 extern const struct cli_command cli_track_commands[];
 extern const struct cli_command cli_watch_commands[];
+extern const struct cli_command cli_demo_commands[];
 
 /* Prints "gsomia: MESSAGE" to standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -67,6 +68,18 @@ int cli_open_node(const char *opt, struct gs_node **out);
 int cli_write_file(const char *path, const void *data, size_t len);
 /* Parses an item id given on the command line; EXIT_USAGE if bad. */
 int cli_parse_id(const char *hex, uint8_t id[GS_ITEM_ID_LEN]);
+
+struct gs_scenario;
+struct gs_sensor;
+struct gs_sim_plot;
+/* The files of `gsomia sim` in dir: a sensors file and a plots file of the
+ * radars of nation (NULL: all). count gets the number of plots written.
+ * Return 0 or GS_ERR_IO (said). */
+int cli_write_sensors(const char *dir, const char *name,
+                      const struct gs_sensor *s, size_t n, const char *nation);
+int cli_write_plots(const char *dir, const char *name,
+                    const struct gs_scenario *sc, const struct gs_sim_plot *p,
+                    size_t n, const char *nation, size_t *count);
 
 /* Resolves the file references of simulate files: relative to the folder
  * of the file that names them. */

@@ -57,9 +57,8 @@ static FILE *open_out(const char *dir, const char *name, char *path, size_t n)
     return f;
 }
 
-static int write_sensors(const char *dir, const char *name,
-                         const struct gs_sensor *s, size_t n,
-                         const char *nation)
+int cli_write_sensors(const char *dir, const char *name,
+                      const struct gs_sensor *s, size_t n, const char *nation)
 {
     struct gs_sensor *sel = gs_calloc(n, sizeof(*sel));
     char path[4096];
@@ -87,10 +86,9 @@ static int write_sensors(const char *dir, const char *name,
     return rc;
 }
 
-static int write_plots(const char *dir, const char *name,
-                       const struct gs_scenario *sc,
-                       const struct gs_sim_plot *p, size_t n,
-                       const char *nation, size_t *count)
+int cli_write_plots(const char *dir, const char *name,
+                    const struct gs_scenario *sc, const struct gs_sim_plot *p,
+                    size_t n, const char *nation, size_t *count)
 {
     char path[4096];
     struct gs_buf b;
@@ -200,19 +198,19 @@ static int cmd_sim(int argc, char **argv)
         if (k == n_nat)
             memcpy(nations[n_nat++], sc.sensors[i].nation, 4);
     }
-    if (write_sensors(dir, "sensors.json", sc.sensors, sc.n_sensors, NULL) <
+    if (cli_write_sensors(dir, "sensors.json", sc.sensors, sc.n_sensors, NULL) <
             0 ||
-        write_plots(dir, "plots.jsonl", &sc, p, n, NULL, &count) < 0)
+        cli_write_plots(dir, "plots.jsonl", &sc, p, n, NULL, &count) < 0)
         goto out;
     for (k = 0; k < n_nat; k++) {
         char name[64];
         size_t c;
 
         snprintf(name, sizeof(name), "sensors-%s.json", nations[k]);
-        if (write_sensors(dir, name, sc.sensors, sc.n_sensors, nations[k]) < 0)
+        if (cli_write_sensors(dir, name, sc.sensors, sc.n_sensors, nations[k]) < 0)
             goto out;
         snprintf(name, sizeof(name), "plots-%s.jsonl", nations[k]);
-        if (write_plots(dir, name, &sc, p, n, nations[k], &c) < 0)
+        if (cli_write_plots(dir, name, &sc, p, n, nations[k], &c) < 0)
             goto out;
         fprintf(stderr, "gsomia sim: %s: %zu plots\n", nations[k], c);
     }

@@ -13,7 +13,7 @@ static const struct cli_command *const groups[] = {
     cli_node_commands,     cli_peer_commands,   cli_item_commands,
     cli_user_commands,     cli_covenant_commands, cli_audit_commands,
     cli_policy_commands,   cli_label_commands,  cli_track_commands,
-    cli_watch_commands,
+    cli_watch_commands,    cli_demo_commands,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
