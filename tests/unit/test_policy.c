@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -98,22 +99,33 @@ static struct gs_label *label_in(struct gs_policy *p, const char *text,
 }
 
 /* A label from originator, word, releasable_to (a JSON array body),
- * categories and purpose. */
-static struct gs_label *lab(struct gs_policy *p, const char *originator,
-                            const char *word, const char *rel,
-                            const char *cats, const char *purpose)
+ * categories, purpose and derivatives (a JSON array body, or NULL for no
+ * such member). */
+static struct gs_label *labd(struct gs_policy *p, const char *originator,
+                             const char *word, const char *rel,
+                             const char *cats, const char *purpose,
+                             const char *ders)
 {
-    char text[1024];
+    char text[1024], extra[256] = "";
     struct gs_label *l;
 
+    if (ders != NULL)
+        snprintf(extra, sizeof(extra), ", \"derivatives\": [%s]", ders);
     snprintf(text, sizeof(text),
              "{\"originator\": \"%s\", \"classification\": \"%s\", "
              "\"releasable_to\": [%s], \"categories\": [%s], "
-             "\"purpose\": \"%s\", \"created\": \"2015-01-01T00:00:00Z\"}",
-             originator, word, rel, cats, purpose);
+             "\"purpose\": \"%s\", \"created\": \"2015-01-01T00:00:00Z\"%s}",
+             originator, word, rel, cats, purpose, extra);
     l = label_in(p, text, NULL, 0);
     assert_non_null(l);
     return l;
+}
+
+static struct gs_label *lab(struct gs_policy *p, const char *originator,
+                            const char *word, const char *rel, const char *cats,
+                            const char *purpose)
+{
+    return labd(p, originator, word, rel, cats, purpose, NULL);
 }
 
 static struct gs_user *user_in(struct gs_policy *p, const char *text)
@@ -527,6 +539,142 @@ static void label_dominant(void **state)
     gs_diag_free(&diag);
     assert_int_equal(gs_label_dominant(ls, 0, p->arena, &d, NULL),
                      GS_ERR_INVALID);
+}
+
+/* The JSON form with and without derivatives: a label that permits none
+ * is written exactly as before derivatives existed. */
+static void label_derivatives_json(void **state)
+{
+    struct gs_policy *p = *state;
+    struct gs_label *l, *back;
+    char *text, *again;
+    json_t *j;
+
+    l = lab(p, "KOR", "군사II급비밀", "\"USA\"", "\"DPRK-MISSILE\"",
+            "missile-warning");
+    assert_int_equal(l->derivatives, 0);
+    assert_false(gs_label_permits(l, GS_DERIVATIVE_CIVIL_WARNING));
+    j = gs_label_to_json(l);
+    text = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(text, "{\"originator\":\"KOR\",\"classification\":"
+                              "\"군사II급비밀\",\"releasable_to\":[\"USA\"],"
+                              "\"categories\":[\"DPRK-MISSILE\"],\"purpose\":"
+                              "\"missile-warning\",\"created\":"
+                              "\"2015-01-01T00:00:00Z\",\"review\":null}");
+    free(text);
+    json_decref(j);
+    /* [] and null permit nothing, and write nothing. */
+    l = labd(p, "KOR", "군사II급비밀", "\"USA\"", "", "missile-warning", "");
+    assert_int_equal(l->derivatives, 0);
+    j = gs_label_to_json(l);
+    assert_null(json_object_get(j, "derivatives"));
+    json_decref(j);
+
+    l = labd(p, "KOR", "군사II급비밀", "\"USA\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+    assert_int_equal(l->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    assert_true(gs_label_permits(l, GS_DERIVATIVE_CIVIL_WARNING));
+    j = gs_label_to_json(l);
+    text = json_dumps(j, JSON_COMPACT);
+    assert_non_null(strstr(text, ",\"review\":null,\"derivatives\":"
+                                 "[\"civil-warning\"]}"));
+    json_decref(j);
+    /* And back: the same label. */
+    back = label_in(p, text, NULL, 0);
+    assert_non_null(back);
+    assert_int_equal(back->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    j = gs_label_to_json(back);
+    again = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(again, text);
+    free(again);
+    free(text);
+    json_decref(j);
+    /* The marking line does not change. */
+    {
+        struct gs_buf b;
+
+        gs_buf_init(&b, 1024);
+        gs_label_marking(l, &b);
+        assert_string_equal(gs_buf_str(&b), "군사II급비밀 // REL TO USA // "
+                                            "DPRK-MISSILE // missile-warning");
+        gs_buf_free(&b);
+    }
+}
+
+static void label_derivatives_errors(void **state)
+{
+    struct gs_policy *p = *state;
+    char msg[512];
+
+    /* An unknown word: where it stands, and the words there are. */
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [], "
+                         "\"purpose\": \"x\", \"created\": "
+                         "\"2015-01-01T00:00:00Z\",\n \"derivatives\": "
+                         "[\"civil-warning\", \"press-release\"]}",
+                         msg, sizeof(msg)));
+    assert_string_equal(msg, "label.json:2:35: error: \"press-release\" is "
+                             "not a derivative use; use one of: "
+                             "civil-warning");
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [], "
+                         "\"purpose\": \"x\", \"created\": "
+                         "\"2015-01-01T00:00:00Z\", \"derivatives\": "
+                         "[\"civil-warning\", \"civil-warning\"]}",
+                         msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "\"civil-warning\" is listed twice in "
+                                "\"derivatives\""));
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [], "
+                         "\"purpose\": \"x\", \"created\": "
+                         "\"2015-01-01T00:00:00Z\", \"derivatives\": "
+                         "\"civil-warning\"}",
+                         msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "\"derivatives\""));
+    assert_non_null(strstr(msg, "array"));
+    /* The names and their parser agree. */
+    {
+        enum gs_derivative use;
+
+        assert_int_equal(gs_derivative_parse("civil-warning", &use), 0);
+        assert_int_equal(use, GS_DERIVATIVE_CIVIL_WARNING);
+        assert_string_equal(gs_derivative_name(use), "civil-warning");
+        assert_int_equal(gs_derivative_parse("Civil-Warning", &use),
+                         GS_ERR_INVALID);
+        assert_string_equal(gs_derivative_name((enum gs_derivative)0), "?");
+        assert_string_equal(gs_derivative_name((enum gs_derivative)6), "?");
+        assert_false(gs_derivative_valid(1u << 5));
+    }
+}
+
+/* The dominant label permits a use only if every contributor does. */
+static void label_dominant_derivatives(void **state)
+{
+    struct gs_policy *p = *state;
+    const struct gs_label *ls[2];
+    struct gs_label d;
+
+    ls[0] = labd(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "",
+                 "missile-warning", "\"civil-warning\"");
+    ls[1] = labd(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "", "missile-warning",
+                 "\"civil-warning\"");
+    assert_int_equal(gs_label_dominant(ls, 2, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    ls[1] = lab(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "", "missile-warning");
+    assert_int_equal(gs_label_dominant(ls, 2, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, 0);
+    /* Whichever comes first. */
+    ls[0] = ls[1];
+    ls[1] = labd(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "",
+                 "missile-warning", "\"civil-warning\"");
+    assert_int_equal(gs_label_dominant(ls, 2, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, 0);
+    /* One contributor: its own. */
+    assert_int_equal(gs_label_dominant(ls + 1, 1, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, GS_DERIVATIVE_CIVIL_WARNING);
 }
 
 /* ---- release decisions ------------------------------------------------ */
@@ -1386,6 +1534,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(label_parse_and_marking, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(label_dominant, setup_all, teardown),
+        cmocka_unit_test_setup_teardown(label_derivatives_json, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(label_derivatives_errors, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(label_dominant_derivatives, setup_all,
+                                        teardown),
         cmocka_unit_test_setup_teardown(release_rule2_reasons, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(release_no_agreement_between_members,
@@ -1402,14 +1556,14 @@ int main(void)
                                         setup_all, teardown),
         cmocka_unit_test_setup_teardown(release_consent_scope, setup_all,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            release_consent_window_and_revocation, setup_all, teardown),
-        cmocka_unit_test_setup_teardown(revocation_only_by_grantor,
+        cmocka_unit_test_setup_teardown(release_consent_window_and_revocation,
                                         setup_all, teardown),
+        cmocka_unit_test_setup_teardown(revocation_only_by_grantor, setup_all,
+                                        teardown),
         cmocka_unit_test_setup_teardown(consent_rejects_bad_files, setup_all,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            release_rule4_consent_when_not_covered, setup_all, teardown),
+        cmocka_unit_test_setup_teardown(release_rule4_consent_when_not_covered,
+                                        setup_all, teardown),
         cmocka_unit_test_setup_teardown(release_rule5_purposes, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(release_item_states, setup_all,
