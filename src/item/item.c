@@ -126,21 +126,45 @@ static json_t *time_json(gs_time_t t)
     return json_string(buf);
 }
 
+/* A JSON array of the strings v[0..n), or NULL when one is not valid UTF-8
+ * (json_string refuses it): the caller then refuses the label instead of
+ * reading it without that element, which for a category would widen
+ * access. */
+static json_t *strings_json(char *const *v, size_t n)
+{
+    json_t *arr = json_array();
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (json_array_append_new(arr, json_string(v[i])) < 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
                           struct gs_arena *a, struct gs_label **out,
                           struct gs_diag *d)
 {
     /* One set of checks for every form of a label: build the JSON form and
      * read it as a label file is read. */
-    json_t *o = json_object(), *rel = json_array(), *cats = json_array();
+    json_t *o = json_object(), *rel, *cats;
     struct gs_jctx c = {NULL, d};
-    size_t i;
-    int rc;
+    int rc = GS_ERR_INVALID;
 
-    for (i = 0; i < pb->n_releasable_to; i++)
-        json_array_append_new(rel, json_string(pb->releasable_to[i]));
-    for (i = 0; i < pb->n_categories; i++)
-        json_array_append_new(cats, json_string(pb->categories[i]));
+    *out = NULL;
+    rel = strings_json(pb->releasable_to, pb->n_releasable_to);
+    cats = strings_json(pb->categories, pb->n_categories);
+    if (rel == NULL || cats == NULL) {
+        gs_diag_error(d, NULL,
+                      "a label lists a nation or category that is "
+                      "not valid UTF-8 text");
+        json_decref(rel);
+        json_decref(cats);
+        goto out;
+    }
     json_object_set_new(o, "originator", json_string(pb->originator));
     json_object_set_new(o, "classification",
                         json_string(pb->classification));
@@ -153,6 +177,7 @@ int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
     /* json_string returns NULL for invalid UTF-8: then the member is
      * missing and the label is refused. */
     rc = gs_label_from_json(p, &c, o, a, out);
+out:
     json_decref(o);
     return rc;
 }

@@ -272,6 +272,34 @@ static void decode_refuses_bad_structure(void **state)
     gs_buf_free(&env);
 }
 
+/* A list element that is not UTF-8 refuses the label: it is never read
+ * as if the element were not there (a dropped category widens access). */
+static void label_lists_must_be_utf8(void **state)
+{
+    struct fixture *f = *state;
+    Gsomia__Label pb;
+    struct gs_label *l;
+    struct gs_diag d;
+    char *bad[] = {"DPRK-MISSILE", "\xff\xfe"};
+
+    label_of(f, "KOR", "군사II급비밀", &pb);
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, NULL), 0);
+    assert_int_equal(l->n_categories, 1);
+    pb.categories = bad;
+    pb.n_categories = 2;
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, &d),
+                     GS_ERR_INVALID);
+    assert_null(l);
+    assert_non_null(strstr(gs_diag_first(&d), "not valid UTF-8"));
+    gs_diag_free(&d);
+    pb.n_categories = 1;
+    pb.releasable_to = bad + 1;
+    pb.n_releasable_to = 1;
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, NULL),
+                     GS_ERR_INVALID);
+}
+
 static void ids_in_hex(void **state)
 {
     uint8_t id[GS_ITEM_ID_LEN], back[GS_ITEM_ID_LEN];
@@ -319,6 +347,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(cosigned_agreement, setup, teardown),
         cmocka_unit_test_setup_teardown(decode_refuses_bad_structure, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(label_lists_must_be_utf8, setup,
                                         teardown),
         cmocka_unit_test(ids_in_hex),
         cmocka_unit_test_setup_teardown(signatures_have_a_context, setup,
