@@ -115,6 +115,13 @@ void gs_item_label_to_pb(const struct gs_label *l, struct gs_arena *a,
         r->time_us = l->review;
         out->review = r;
     }
+    /* In bit order; none at all when the label permits none, so that such
+     * a label encodes exactly as it did before the field existed. */
+    out->derivatives = gs_arena_alloc(a, GS_DERIVATIVE_BITS, sizeof(char *));
+    for (i = 0; i < GS_DERIVATIVE_BITS; i++)
+        if (l->derivatives & (1u << i))
+            out->derivatives[out->n_derivatives++] =
+                (char *)gs_derivative_name((enum gs_derivative)(1u << i));
 }
 
 static json_t *time_json(gs_time_t t)
@@ -150,19 +157,21 @@ int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
 {
     /* One set of checks for every form of a label: build the JSON form and
      * read it as a label file is read. */
-    json_t *o = json_object(), *rel, *cats;
+    json_t *o = json_object(), *rel, *cats, *ders;
     struct gs_jctx c = {NULL, d};
     int rc = GS_ERR_INVALID;
 
     *out = NULL;
     rel = strings_json(pb->releasable_to, pb->n_releasable_to);
     cats = strings_json(pb->categories, pb->n_categories);
-    if (rel == NULL || cats == NULL) {
+    ders = strings_json(pb->derivatives, pb->n_derivatives);
+    if (rel == NULL || cats == NULL || ders == NULL) {
         gs_diag_error(d, NULL,
-                      "a label lists a nation or category that is "
-                      "not valid UTF-8 text");
+                      "a label lists a nation, category or derivative use "
+                      "that is not valid UTF-8 text");
         json_decref(rel);
         json_decref(cats);
+        json_decref(ders);
         goto out;
     }
     json_object_set_new(o, "originator", json_string(pb->originator));
@@ -174,6 +183,12 @@ int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
     json_object_set_new(o, "created", time_json(pb->created_us));
     if (pb->review != NULL)
         json_object_set_new(o, "review", time_json(pb->review->time_us));
+    /* Only when the label has some, as in a label file; the words are
+     * checked by the label reader like every other member. */
+    if (pb->n_derivatives > 0)
+        json_object_set_new(o, "derivatives", ders);
+    else
+        json_decref(ders);
     /* json_string returns NULL for invalid UTF-8: then the member is
      * missing and the label is refused. */
     rc = gs_label_from_json(p, &c, o, a, out);

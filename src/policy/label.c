@@ -13,6 +13,8 @@
 /* The names of the derivative uses, by bit number. */
 static const char *const derivative_names[] = {"civil-warning"};
 #define N_DERIVATIVES (sizeof(derivative_names) / sizeof(derivative_names[0]))
+_Static_assert(N_DERIVATIVES == GS_DERIVATIVE_BITS,
+               "every derivative use has a name");
 
 bool gs_derivative_valid(unsigned use)
 {

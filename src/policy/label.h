@@ -39,13 +39,14 @@ struct gs_policy;
  *   GS_DERIVATIVE_CIVIL_WARNING  "civil-warning": an unclassified public
  *                                warning (OASIS CAP, J-Alert) derived from
  *                                the item.
- * New uses take the next bit and a name in label.c; GS_DERIVATIVE_ALL
- * lists every defined one.
+ * New uses take the next bit, a name in label.c and one more in
+ * GS_DERIVATIVE_BITS; GS_DERIVATIVE_ALL is the set of every defined one.
  */
 enum gs_derivative {
     GS_DERIVATIVE_CIVIL_WARNING = 1u << 0,
 };
-#define GS_DERIVATIVE_ALL ((unsigned)GS_DERIVATIVE_CIVIL_WARNING)
+#define GS_DERIVATIVE_BITS 1
+#define GS_DERIVATIVE_ALL ((1u << GS_DERIVATIVE_BITS) - 1)
 
 /* The name of one use ("civil-warning"); "?" for anything but exactly one
  * defined bit. */
