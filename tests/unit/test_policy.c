@@ -1318,6 +1318,68 @@ static void stanag4774_round_trip(void **state)
     gs_buf_free(&b);
 }
 
+/* Derivatives travel as a PERMISSIVE category of their own, and only when
+ * some use is permitted. */
+static void stanag4774_derivatives(void **state)
+{
+    struct gs_policy *p = *state;
+    struct gs_label *l, *back;
+    struct gs_buf b;
+    struct gs_diag d;
+    json_t *j1, *j2;
+    char xml[2048], *at;
+
+    l = labd(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+    gs_buf_init(&b, GS_STANAG4774_MAX);
+    assert_int_equal(gs_stanag4774_write(l, &b), 0);
+    assert_non_null(strstr(gs_buf_str(&b),
+                           "<slab:Category Type=\"PERMISSIVE\" "
+                           "TagName=\"Derivatives\">\n      "
+                           "<slab:GenericValue>civil-warning"
+                           "</slab:GenericValue>\n    </slab:Category>"));
+    gs_diag_init(&d);
+    assert_int_equal(gs_stanag4774_read(p, gs_buf_str(&b), b.len, "l.xml",
+                                        p->arena, &back, &d),
+                     0);
+    assert_int_equal(back->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    j1 = gs_label_to_json(l);
+    j2 = gs_label_to_json(back);
+    assert_true(json_equal(j1, j2));
+    json_decref(j1);
+    json_decref(j2);
+
+    /* Type must be PERMISSIVE; the values must be known uses. */
+    snprintf(xml, sizeof(xml), "%s", gs_buf_str(&b));
+    at = strstr(xml, "PERMISSIVE\" TagName=\"Derivatives");
+    assert_non_null(at);
+    memcpy(at, "INFORMATIV", 10);
+    assert_int_equal(
+        gs_stanag4774_read(p, xml, strlen(xml), "l.xml", p->arena, &back, &d),
+        GS_ERR_INVALID);
+    assert_non_null(strstr(d.msgs[d.n_msgs - 1],
+                           "category \"Derivatives\" must have "
+                           "Type=\"PERMISSIVE\""));
+    snprintf(xml, sizeof(xml), "%s", gs_buf_str(&b));
+    at = strstr(xml, ">civil-warning<");
+    assert_non_null(at);
+    memcpy(at + 1, "civil-whining", 13);
+    assert_int_equal(
+        gs_stanag4774_read(p, xml, strlen(xml), "l.xml", p->arena, &back, &d),
+        GS_ERR_INVALID);
+    assert_non_null(strstr(d.msgs[d.n_msgs - 1],
+                           "\"civil-whining\" is not a derivative use; use "
+                           "one of: civil-warning"));
+    gs_diag_free(&d);
+
+    /* None permitted: no such category at all. */
+    l = lab(p, "KOR", "군사II급비밀", "\"USA\"", "", "missile-warning");
+    gs_buf_reset(&b);
+    assert_int_equal(gs_stanag4774_write(l, &b), 0);
+    assert_null(strstr(gs_buf_str(&b), "Derivatives"));
+    gs_buf_free(&b);
+}
+
 static void stanag4774_rejects(void **state)
 {
     struct gs_policy *p = *state;
@@ -1578,6 +1640,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test(reason_codes_are_stable),
         cmocka_unit_test_setup_teardown(stanag4774_round_trip, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(stanag4774_derivatives, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(stanag4774_rejects, setup_all,
                                         teardown),
