@@ -324,6 +324,9 @@ originator_consent(const struct gs_policy *p, const char *h, const char *r,
         const struct gs_consent *k = p->consents[i];
         const struct gs_revocation *rev;
 
+        /* A derivative consent authorises no release. */
+        if (gs_consent_is_derivative(k))
+            continue;
         if (strcmp(k->grantor, l->originator) != 0 ||
             strcmp(k->holder, h) != 0 || strcmp(k->third_party, r) != 0)
             continue;

@@ -81,7 +81,7 @@ expect_status 0 "$GSOMIA" policy lint --at 2024-03-01T00:00:00Z \
     "$EX"/agreements/*.json "$EX"/labels/*.json "$EX"/consents/*.json \
     "$EX"/revocations/*.json "$EX"/users/*.json "$EX"/schemes/*.json \
     "$EX/walkthrough.json"
-expect_in "$TMP/out" "14 files checked: 0 errors, 0 warnings"
+expect_in "$TMP/out" "15 files checked: 0 errors, 0 warnings"
 sed 's/"秘"\]}/"極秘"]}/' "$EX/agreements/USA-JPN-2007.json" >"$TMP/a.json"
 expect_status 1 "$GSOMIA" policy lint "$TMP/a.json"
 expect_in "$TMP/err" "$TMP/a.json:13:65: error"
@@ -92,6 +92,14 @@ expect_status 0 "$GSOMIA" policy lint --at 2026-01-01T00:00:00Z \
 expect_in "$TMP/err" "consent KOR-2024-0007 expired on 2025-01-15T00:00:00Z"
 expect_status 1 "$GSOMIA" policy lint --strict --at 2026-01-01T00:00:00Z \
     "$EX/consents/KOR-2024-0007.json"
+# A derivative consent (KOR lets JPN make civil warnings) has no third
+# party; having one as well is an error at its place.
+expect_status 0 "$GSOMIA" policy lint --strict --at 2024-06-01T00:00:00Z \
+    "$EX"/agreements/*.json "$EX/consents/KOR-2024-0009.json"
+sed 's/"holder": "JPN",/"holder": "JPN", "third_party": "USA",/' \
+    "$EX/consents/KOR-2024-0009.json" >"$TMP/both.json"
+expect_status 1 "$GSOMIA" policy lint "$TMP/both.json"
+expect_in "$TMP/err" "$TMP/both.json:5:18: error: a consent has either \"third_party\" (a release) or \"derivatives\""
 
 # --- labels: show, and a round trip through STANAG 4774 XML.
 expect_status 0 "$GSOMIA" label show "$EX/labels/kor-track.json"

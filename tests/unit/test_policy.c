@@ -1023,6 +1023,126 @@ static void consent_rejects_bad_files(void **state)
     assert_int_equal(p->n_consents, 0);
 }
 
+/* KOR lets JPN make civil warnings from its DPRK-MISSILE tracks. */
+static const char consent_civil[] =
+    "{\"id\": \"D1\", \"grantor\": \"KOR\", \"holder\": \"JPN\", "
+    "\"derivatives\": [\"civil-warning\"], "
+    "\"scope\": {\"kinds\": [\"track\", \"alert\"], "
+    "\"categories\": [\"DPRK-MISSILE\"]}, \"purpose\": \"missile-warning\", "
+    "\"valid_from\": \"2024-03-01T00:00:00Z\", "
+    "\"valid_until\": \"2025-03-01T00:00:00Z\"}";
+
+static void consent_derivatives(void **state)
+{
+    struct gs_policy *p = *state;
+    const struct gs_consent *k;
+    char msg[1024];
+
+    add_ok(p, gs_policy_add_consent, consent_civil);
+    k = gs_policy_consent(p, "D1");
+    assert_non_null(k);
+    assert_true(gs_consent_is_derivative(k));
+    assert_int_equal(k->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    assert_string_equal(k->third_party, "");
+    assert_string_equal(k->holder, "JPN");
+    /* A release consent is none. */
+    add_ok(p, gs_policy_add_consent, consent_kinds);
+    assert_false(gs_consent_is_derivative(gs_policy_consent(p, "C1")));
+    assert_int_equal(gs_policy_consent(p, "C1")->derivatives, 0);
+    /* Revoked like any consent, by its grantor only. */
+    add_fails(p, gs_policy_add_revocation,
+              "{\"consent\": \"D1\", \"grantor\": \"JPN\", "
+              "\"at\": \"2024-06-01T00:00:00Z\"}",
+              "only KOR can revoke it");
+    add_ok(p, gs_policy_add_revocation,
+           "{\"consent\": \"D1\", \"grantor\": \"KOR\", "
+           "\"at\": \"2024-06-01T00:00:00Z\"}");
+
+    /* Both a third party and derivatives: where, and what to do. */
+    assert_int_equal(
+        add_json(p, gs_policy_add_consent,
+                 "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+                 "\"USA\", \"third_party\": \"JPN\", \"derivatives\": "
+                 "[\"civil-warning\"], \"scope\": {\"items\": [\"a\"]}, "
+                 "\"purpose\": \"p\", \"valid_from\": "
+                 "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+                 "\"2025-01-01T00:00:00Z\"}",
+                 msg, sizeof(msg)),
+        GS_ERR_INVALID);
+    assert_non_null(strstr(msg, "test.json:1:85: error: a consent has either "
+                                "\"third_party\" (a release) or "
+                                "\"derivatives\""));
+    assert_non_null(strstr(msg, "not both"));
+    /* Neither. */
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"scope\": {\"items\": [\"a\"]}, "
+              "\"purpose\": \"p\", \"valid_from\": "
+              "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "missing \"third_party\" (the nation the holder may pass the "
+              "information to) or \"derivatives\" (the derivative uses the "
+              "holder may make of it: civil-warning)");
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"derivatives\": null, \"scope\": {\"items\": "
+              "[\"a\"]}, \"purpose\": \"p\", \"valid_from\": "
+              "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "missing \"third_party\"");
+    /* An empty list or an unknown use. */
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"derivatives\": [], \"scope\": {\"items\": "
+              "[\"a\"]}, \"purpose\": \"p\", \"valid_from\": "
+              "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "\"derivatives\" is empty; name the derivative uses permitted "
+              "(civil-warning)");
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"derivatives\": [\"public-release\"], "
+              "\"scope\": {\"items\": [\"a\"]}, \"purpose\": \"p\", "
+              "\"valid_from\": \"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "test.json:1:64: error: \"public-release\" is not a derivative "
+              "use; use one of: civil-warning");
+    /* The grantor does not consent to itself. */
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"KOR\", \"derivatives\": [\"civil-warning\"], "
+              "\"scope\": {\"items\": [\"a\"]}, \"purpose\": \"p\", "
+              "\"valid_from\": \"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "grantor and holder must be two different nations");
+    assert_int_equal(p->n_consents, 2);
+}
+
+/* A derivative consent never lets anything be released. */
+static void release_ignores_derivative_consents(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    struct gs_decision d;
+
+    /* KOR lets the US make civil warnings from its tracks; its label
+     * allows the US only. Passing the track to Japan is still denied. */
+    add_ok(p, gs_policy_add_consent,
+           "{\"id\": \"D2\", \"grantor\": \"KOR\", \"holder\": \"USA\", "
+           "\"derivatives\": [\"civil-warning\"], "
+           "\"scope\": {\"items\": [\"t1\"]}, \"purpose\": "
+           "\"missile-warning\", \"valid_from\": \"2024-01-01T00:00:00Z\", "
+           "\"valid_until\": \"2025-01-01T00:00:00Z\"}");
+    x = item(&it, "t1", GS_KIND_TRACK,
+             lab(p, "KOR", "군사II급비밀", "\"USA\"", "", "missile-warning"),
+             NULL);
+    expect_release(p, "USA", "JPN", T("2024-06-01T00:00:00Z"), x,
+                   GS_REASON_NO_CONSENT, NULL);
+    gs_decide_release(p, "USA", "JPN", T("2024-06-01T00:00:00Z"), x, &d);
+    assert_null(strstr(d.detail, "D2"));
+}
+
 static void release_rule4_consent_when_not_covered(void **state)
 {
     struct gs_policy *p = *state;
@@ -1581,6 +1701,36 @@ static void lint_warns_and_errs(void **state)
     gs_diag_free(&d);
 }
 
+/* A derivative consent passes nothing on: lint looks for no agreement
+ * between its holder and a third party it does not have. */
+static void lint_derivative_consent(void **state)
+{
+    struct gs_jdoc docs[2];
+    struct gs_diag d;
+
+    (void)state;
+    gs_diag_init(&d);
+    assert_int_equal(
+        gs_jdoc_parse(&docs[0], "a.json", usa_kor, strlen(usa_kor), &d), 0);
+    assert_int_equal(gs_jdoc_parse(&docs[1], "c.json", consent_civil,
+                                   strlen(consent_civil), &d),
+                     0);
+    assert_int_equal(
+        gs_policy_lint(docs, 2, T("2024-06-01T00:00:00Z"), NULL, &d), 0);
+    if (d.errors != 0 || d.warnings != 0)
+        fail_msg("unexpected: %s", gs_diag_first(&d));
+    gs_diag_free(&d);
+    /* Once expired, it says so like any consent. */
+    gs_diag_init(&d);
+    assert_int_equal(
+        gs_policy_lint(docs, 2, T("2025-06-01T00:00:00Z"), NULL, &d), 0);
+    assert_int_equal(d.warnings, 1);
+    assert_non_null(strstr(d.msgs[0], "consent D1 expired"));
+    gs_diag_free(&d);
+    gs_jdoc_free(&docs[0]);
+    gs_jdoc_free(&docs[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1622,6 +1772,10 @@ int main(void)
                                         setup_all, teardown),
         cmocka_unit_test_setup_teardown(revocation_only_by_grantor, setup_all,
                                         teardown),
+        cmocka_unit_test_setup_teardown(consent_derivatives, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(release_ignores_derivative_consents,
+                                        setup_all, teardown),
         cmocka_unit_test_setup_teardown(consent_rejects_bad_files, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(release_rule4_consent_when_not_covered,
@@ -1648,6 +1802,7 @@ int main(void)
         cmocka_unit_test(simulate_evaluates_cases_in_order),
         cmocka_unit_test(simulate_reports_every_bad_case),
         cmocka_unit_test(lint_warns_and_errs),
+        cmocka_unit_test(lint_derivative_consent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
