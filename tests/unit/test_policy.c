@@ -1278,6 +1278,315 @@ static void release_malformed_fails_closed(void **state)
     assert_false(gs_decision_allowed(&d));
 }
 
+/* ---- derivative decisions --------------------------------------------- */
+
+/* Decides a civil-warning derivative and checks the reason; returns the
+ * detail for further checks. */
+#define expect_derive(p, h, at, x, reason)                                     \
+    check_derive(p, h, at, x, reason, __LINE__)
+
+static const char *check_derive(const struct gs_policy *p, const char *h,
+                                gs_time_t at, const struct gs_item_ref *x,
+                                enum gs_reason want, int line)
+{
+    static struct gs_decision d;
+    int rc = gs_decide_derive(p, h, at, x, GS_DERIVATIVE_CIVIL_WARNING, &d);
+
+    if (rc != 0 || d.reason != want)
+        fail_msg("line %d: got %s (rc %d), want %s: %s", line,
+                 gs_reason_code(d.reason), rc, gs_reason_code(want), d.detail);
+    assert_true(d.detail[0] != '\0');
+    /* Nothing is released: no marking, no agreement. */
+    assert_string_equal(d.marking, "");
+    assert_null(d.agreement);
+    return d.detail;
+}
+
+static void has(const char *detail, const char *want)
+{
+    if (strstr(detail, want) == NULL)
+        fail_msg("detail \"%s\" lacks \"%s\"", detail, want);
+}
+
+static void derive_own_and_label(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+    const struct gs_label *jpn, *kor_civil, *kor;
+    const char *detail;
+
+    jpn =
+        lab(p, "JPN", "極秘", "\"USA\"", "\"DPRK-MISSILE\"", "missile-warning");
+    kor_civil =
+        labd(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+    kor = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+
+    /* Japan's own track: its label says nothing, Japan decides. */
+    detail =
+        expect_derive(p, "JPN", t, item(&it, "j1", GS_KIND_TRACK, jpn, NULL),
+                      GS_REASON_ALLOWED);
+    assert_string_equal(detail, "JPN may make a civil-warning derivative of "
+                                "this item: JPN's own contribution needs no "
+                                "permission");
+    /* Korea's track whose label permits it. */
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "k1", GS_KIND_TRACK, kor_civil, NULL),
+                           GS_REASON_ALLOWED);
+    has(detail, "KOR's label permits civil-warning derivatives");
+    /* A fused JPN+KOR track: each part allowed its own way. */
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, jpn, kor_civil),
+                           GS_REASON_ALLOWED);
+    assert_string_equal(detail, "JPN may make a civil-warning derivative of "
+                                "this item: JPN's own contribution needs no "
+                                "permission; KOR's label permits "
+                                "civil-warning derivatives");
+    /* Korea's track whose label does not, and no consent: denied, saying
+     * what would allow it. */
+    detail =
+        expect_derive(p, "JPN", t, item(&it, "k1", GS_KIND_TRACK, kor, NULL),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    assert_string_equal(
+        detail, "KOR's label does not permit civil-warning derivatives, and "
+                "no consent of KOR lets JPN make them from this item at this "
+                "time; KOR would have to add \"civil-warning\" to the "
+                "\"derivatives\" of its label, or grant JPN a consent with "
+                "\"derivatives\": [\"civil-warning\"] that covers this item");
+    /* Korea itself may always make one from its own track. */
+    expect_derive(p, "KOR", t, item(&it, "k1", GS_KIND_TRACK, kor, NULL),
+                  GS_REASON_ALLOWED);
+}
+
+/* One of two contributors does not permit it: denied, naming it, in either
+ * order. */
+static void derive_one_contributor_short(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+    const struct gs_label *usa_civil, *kor, *usa, *kor_civil;
+    const char *detail;
+
+    usa_civil = labd(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "\"DPRK-MISSILE\"",
+                     "missile-warning", "\"civil-warning\"");
+    usa = lab(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+    kor = lab(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+    kor_civil =
+        labd(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, usa_civil, kor),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "KOR's label does not permit civil-warning derivatives");
+    has(detail, "KOR would have to add");
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, kor, usa_civil),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "KOR's label does not permit");
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, usa, kor_civil),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "USA's label does not permit");
+    /* The US holds it: its own part is fine, Korea's is not. */
+    detail =
+        expect_derive(p, "USA", t, item(&it, "f1", GS_KIND_TRACK, usa, kor),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "no consent of KOR lets USA make them");
+    /* Both permit it. */
+    expect_derive(p, "JPN", t,
+                  item(&it, "f1", GS_KIND_TRACK, usa_civil, kor_civil),
+                  GS_REASON_ALLOWED);
+}
+
+static void derive_by_consent(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    const struct gs_label *kor, *cat2, *other_purpose;
+    const char *detail;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+
+    add_ok(p, gs_policy_add_consent, consent_civil);
+    kor = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+    cat2 = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"",
+               "\"DPRK-MISSILE\", \"NUCLEAR\"", "missile-warning");
+    other_purpose = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"",
+                        "\"DPRK-MISSILE\"", "intelligence");
+
+    x = item(&it, "k1", GS_KIND_TRACK, kor, NULL);
+    detail = expect_derive(p, "JPN", t, x, GS_REASON_ALLOWED);
+    assert_string_equal(detail, "JPN may make a civil-warning derivative of "
+                                "this item: consent D1 of KOR lets JPN make "
+                                "civil-warning derivatives of it");
+    expect_derive(p, "JPN", t, item(&it, "a1", GS_KIND_ALERT, kor, NULL),
+                  GS_REASON_ALLOWED);
+    /* Outside its scope: another kind, another category, another
+     * purpose. */
+    detail =
+        expect_derive(p, "JPN", t, item(&it, "r1", GS_KIND_REPORT, kor, NULL),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "(consent D1 does not cover this item");
+    expect_derive(p, "JPN", t, item(&it, "k2", GS_KIND_TRACK, cat2, NULL),
+                  GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    expect_derive(p, "JPN", t,
+                  item(&it, "k3", GS_KIND_TRACK, other_purpose, NULL),
+                  GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    /* For another holder: the consent is JPN's, not the US's. */
+    detail =
+        expect_derive(p, "USA", t, item(&it, "k1", GS_KIND_TRACK, kor, NULL),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    assert_null(strstr(detail, "D1"));
+    has(detail, "grant USA a consent");
+}
+
+static void derive_consent_window_and_revocation(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    const char *detail;
+
+    add_ok(p, gs_policy_add_consent, consent_civil);
+    x = item(&it, "k1", GS_KIND_TRACK,
+             lab(p, "KOR", "군사II급비밀", "\"USA\"", "\"DPRK-MISSILE\"",
+                 "missile-warning"),
+             NULL);
+    /* Valid from 2024-03-01 (inclusive) to 2025-03-01 (exclusive). */
+    detail = expect_derive(p, "JPN", T("2024-03-01T00:00:00Z") - 1, x,
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "(consent D1 is valid only from 2024-03-01T00:00:00Z until "
+                "2025-03-01T00:00:00Z)");
+    expect_derive(p, "JPN", T("2024-03-01T00:00:00Z"), x, GS_REASON_ALLOWED);
+    expect_derive(p, "JPN", T("2025-03-01T00:00:00Z") - 1, x,
+                  GS_REASON_ALLOWED);
+    /* Expired. */
+    detail = expect_derive(p, "JPN", T("2025-03-01T00:00:00Z"), x,
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "consent D1 is valid only from");
+
+    /* Revoked: at that very instant and after, no longer. */
+    add_ok(p, gs_policy_add_revocation,
+           "{\"consent\": \"D1\", \"grantor\": \"KOR\", "
+           "\"at\": \"2024-06-01T00:00:00Z\"}");
+    expect_derive(p, "JPN", T("2024-06-01T00:00:00Z") - 1, x,
+                  GS_REASON_ALLOWED);
+    detail = expect_derive(p, "JPN", T("2024-06-01T00:00:00Z"), x,
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "(consent D1 was revoked by KOR on 2024-06-01T00:00:00Z)");
+    expect_derive(p, "JPN", T("2024-07-01T00:00:00Z"), x,
+                  GS_REASON_DERIVATIVE_NOT_PERMITTED);
+}
+
+/* A release consent never permits a derivative. */
+static void derive_ignores_release_consents(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const char *detail;
+
+    /* C1: KOR lets the US pass its tracks to Japan. */
+    add_ok(p, gs_policy_add_consent, consent_kinds);
+    detail = expect_derive(p, "USA", T("2024-04-01T00:00:00Z"),
+                           item(&it, "k1", GS_KIND_TRACK,
+                                lab(p, "KOR", "군사II급비밀", "\"USA\"",
+                                    "\"DPRK-MISSILE\"", "missile-warning"),
+                                NULL),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    assert_null(strstr(detail, "C1"));
+}
+
+static void derive_item_states(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    enum gs_item_state s;
+    const char *detail;
+
+    /* Even the holder's own item, even a label that permits it. */
+    x = item(
+        &it, "j1", GS_KIND_TRACK,
+        labd(p, "JPN", "極秘", "", "", "missile-warning", "\"civil-warning\""),
+        NULL);
+    for (s = GS_STATE_DESTROYED; s <= GS_STATE_SUPERSEDED; s++) {
+        it.ref.state = s;
+        detail = expect_derive(p, "JPN", T("2024-04-01T00:00:00Z"), x,
+                               GS_REASON_ITEM_NOT_ACTIVE);
+        has(detail, "item j1 is");
+    }
+    it.ref.state = GS_STATE_RETRACTED;
+    has(expect_derive(p, "JPN", T("2024-04-01T00:00:00Z"), x,
+                      GS_REASON_ITEM_NOT_ACTIVE),
+        "item j1 is retracted");
+}
+
+static void derive_malformed_fails_closed(void **state)
+{
+    struct gs_policy *p = *state;
+    struct gs_item_ref none = {"t", GS_KIND_TRACK, GS_STATE_ACTIVE, NULL, 0};
+    struct gs_label odd;
+    struct item it;
+    struct gs_decision d;
+    const struct gs_item_ref *x;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+    static const unsigned bad_uses[] = {0, 2, 3, 1u << 31};
+    size_t i;
+
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, &none, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, NULL, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    x = item(&it, "k1", GS_KIND_TRACK,
+             labd(p, "KOR", "군사II급비밀", "\"JPN\"", "", "missile-warning",
+                  "\"civil-warning\""),
+             NULL);
+    assert_int_equal(
+        gs_decide_derive(p, "XXX", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    assert_int_equal(
+        gs_decide_derive(NULL, "JPN", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    /* Not exactly one defined use. */
+    for (i = 0; i < sizeof(bad_uses) / sizeof(bad_uses[0]); i++) {
+        assert_int_equal(gs_decide_derive(p, "JPN", t, x,
+                                          (enum gs_derivative)bad_uses[i], &d),
+                         GS_ERR_INVALID);
+        assert_int_equal(d.reason, GS_REASON_MALFORMED);
+        assert_false(gs_decision_allowed(&d));
+    }
+    /* A label with a use no one defined. */
+    odd = *x->labels[0];
+    odd.derivatives |= 1u << 7;
+    x = item(&it, "k1", GS_KIND_TRACK, &odd, NULL);
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    /* Contributors with different purposes. */
+    x = item(&it, "f1", GS_KIND_TRACK,
+             labd(p, "KOR", "군사II급비밀", "\"JPN\"", "", "missile-warning",
+                  "\"civil-warning\""),
+             labd(p, "USA", "SECRET", "\"JPN\"", "", "intelligence",
+                  "\"civil-warning\""));
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    assert_false(gs_decision_allowed(&d));
+}
+
 /* ---- access decisions ------------------------------------------------- */
 
 static void access_every_reason(void **state)
@@ -1382,12 +1691,21 @@ static void users_reject_bad_files(void **state)
 
 static void reason_codes_are_stable(void **state)
 {
-    static const char *const codes[] = {
-        "ALLOWED",           "NO_AGREEMENT",       "AGREEMENT_NOT_IN_FORCE",
-        "LEVEL_NOT_COVERED", "NOT_RELEASABLE",     "NO_CONSENT",
-        "ORIGINATOR_NOT_COVERED", "PURPOSE_NOT_PERMITTED", "ITEM_NOT_ACTIVE",
-        "NATIONALITY",       "CLEARANCE_TOO_LOW",  "NEED_TO_KNOW",
-        "PURPOSE_NOT_SERVED", "MALFORMED"};
+    static const char *const codes[] = {"ALLOWED",
+                                        "NO_AGREEMENT",
+                                        "AGREEMENT_NOT_IN_FORCE",
+                                        "LEVEL_NOT_COVERED",
+                                        "NOT_RELEASABLE",
+                                        "NO_CONSENT",
+                                        "ORIGINATOR_NOT_COVERED",
+                                        "PURPOSE_NOT_PERMITTED",
+                                        "ITEM_NOT_ACTIVE",
+                                        "NATIONALITY",
+                                        "CLEARANCE_TOO_LOW",
+                                        "NEED_TO_KNOW",
+                                        "PURPOSE_NOT_SERVED",
+                                        "MALFORMED",
+                                        "DERIVATIVE_NOT_PERMITTED"};
     enum gs_reason r;
     size_t i;
 
@@ -1398,6 +1716,10 @@ static void reason_codes_are_stable(void **state)
         assert_int_equal(gs_reason_parse(codes[i], &r), 0);
         assert_int_equal(r, i);
     }
+    /* Values already written to audit logs never move. */
+    assert_int_equal(GS_REASON_ITEM_NOT_ACTIVE, 8);
+    assert_int_equal(GS_REASON_MALFORMED, 13);
+    assert_int_equal(GS_REASON_DERIVATIVE_NOT_PERMITTED, 14);
     assert_int_equal(gs_reason_parse("OK", &r), GS_ERR_INVALID);
 }
 
@@ -1787,6 +2109,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(release_derived_items, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(release_malformed_fails_closed,
+                                        setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_own_and_label, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(derive_one_contributor_short, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(derive_by_consent, setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_consent_window_and_revocation,
+                                        setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_ignores_release_consents,
+                                        setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_item_states, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(derive_malformed_fails_closed,
                                         setup_all, teardown),
         cmocka_unit_test_setup_teardown(access_every_reason, setup_all,
                                         teardown),
