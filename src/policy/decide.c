@@ -146,14 +146,16 @@ static int check_item(const struct gs_item_ref *x, struct gs_decision *d,
     return 0;
 }
 
-static bool item_active(const struct gs_item_ref *x, struct gs_decision *d)
+/* Rule 0 of every decision; what says what is refused ("released or
+ * read"). */
+static bool item_active(const struct gs_item_ref *x, const char *what,
+                        struct gs_decision *d)
 {
     if (x->state == GS_STATE_ACTIVE)
         return true;
     set(d, GS_REASON_ITEM_NOT_ACTIVE,
-        "item %s is %s: nothing destroyed, retracted or superseded is "
-        "released or read", x->id ? x->id : "(no id)",
-        gs_item_state_name(x->state));
+        "item %s is %s: nothing destroyed, retracted or superseded is %s",
+        x->id ? x->id : "(no id)", gs_item_state_name(x->state), what);
     return false;
 }
 
@@ -471,7 +473,7 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
     rc = check_item(x, d, &rank);
     if (rc < 0)
         return rc;
-    if (!item_active(x, d))
+    if (!item_active(x, "released or read", d))
         return 0;
 
     /* Rule 1. */
@@ -558,7 +560,7 @@ int gs_decide_access(const struct gs_policy *p, const char *holder,
     rc = check_item(x, d, &rank);
     if (rc < 0)
         return rc;
-    if (!item_active(x, d))
+    if (!item_active(x, "released or read", d))
         return 0;
     if (strcmp(u->nationality, holder) != 0) {
         set(d, GS_REASON_NATIONALITY,
@@ -630,7 +632,7 @@ int gs_decide_derive(const struct gs_policy *p, const char *holder,
     rc = check_item(x, d, &rank);
     if (rc < 0)
         return rc;
-    if (!item_active(x, d))
+    if (!item_active(x, "used for a derivative", d))
         return 0;
 
     gs_buf_init(&used, GS_DETAIL_MAX);

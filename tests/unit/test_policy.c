@@ -1975,6 +1975,79 @@ static void simulate_reports_every_bad_case(void **state)
     gs_diag_free(&d);
 }
 
+static void simulate_derive_cases(void **state)
+{
+    static const char kor_label[] =
+        "{\"originator\": \"KOR\", \"classification\": \"군사II급비밀\", "
+        "\"releasable_to\": [\"JPN\"], \"categories\": "
+        "[\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\", "
+        "\"created\": \"2024-01-10T00:00:00Z\"}";
+    char text[8192];
+    struct gs_diag d;
+    json_t *r = NULL, *row;
+
+    (void)state;
+    snprintf(text, sizeof(text),
+             "{\"consents\": [%s], \"cases\": ["
+             "{\"name\": \"with consent\", \"holder\": \"JPN\", "
+             " \"derive\": \"civil-warning\", "
+             " \"at\": \"2024-04-01T00:00:00Z\", \"item\": {\"id\": "
+             " \"t1\", \"kind\": \"track\", \"state\": \"active\", "
+             " \"label\": %s}},"
+             "{\"name\": \"before it\", \"holder\": \"JPN\", "
+             " \"derive\": \"civil-warning\", "
+             " \"at\": \"2024-01-10T00:00:00Z\", \"item\": {\"id\": "
+             " \"t1\", \"kind\": \"track\", \"state\": \"active\", "
+             " \"label\": %s}}]}",
+             consent_civil, kor_label, kor_label);
+    gs_diag_init(&d);
+    assert_int_equal(simulate_text(text, &r, &d), 0);
+    assert_int_equal(json_array_size(r), 2);
+    row = json_array_get(r, 0);
+    assert_string_equal(json_string_value(json_object_get(row, "decision")),
+                        "allow");
+    assert_non_null(strstr(json_string_value(json_object_get(row, "detail")),
+                           "consent D1 of KOR lets JPN make civil-warning "
+                           "derivatives"));
+    /* Nothing is released: no marking. */
+    assert_null(json_object_get(row, "marking"));
+    row = json_array_get(r, 1);
+    assert_string_equal(json_string_value(json_object_get(row, "reason")),
+                        "DERIVATIVE_NOT_PERMITTED");
+    assert_null(json_object_get(row, "marking"));
+    json_decref(r);
+    gs_diag_free(&d);
+
+    /* An unknown use, where it stands; "derive" with "to"; no "at". */
+    snprintf(text, sizeof(text),
+             "{\"cases\": [\n"
+             "{\"name\": \"a\", \"holder\": \"JPN\", \"derive\": "
+             "\"press\",\n \"at\": \"2024-04-01T00:00:00Z\", \"item\": "
+             "{\"id\": \"t1\", \"kind\": \"track\", \"state\": "
+             "\"active\", \"label\": %s}},\n"
+             "{\"name\": \"b\", \"holder\": \"JPN\", \"to\": \"USA\", "
+             "\"derive\": \"civil-warning\", \"at\": "
+             "\"2024-04-01T00:00:00Z\", \"item\": {\"id\": \"t1\", "
+             "\"kind\": \"track\", \"state\": \"active\", \"label\": "
+             "%s}},\n"
+             "{\"name\": \"c\", \"holder\": \"JPN\", \"derive\": "
+             "\"civil-warning\", \"item\": {\"id\": \"t1\", \"kind\": "
+             "\"track\", \"state\": \"active\", \"label\": %s}}]}",
+             kor_label, kor_label, kor_label);
+    gs_diag_init(&d);
+    assert_int_equal(simulate_text(text, &r, &d), GS_ERR_INVALID);
+    assert_null(r);
+    assert_int_equal(d.errors, 3);
+    assert_string_equal(d.msgs[0], "sim.json:2:42: error: \"press\" is not a "
+                                   "derivative use; use one of: "
+                                   "civil-warning");
+    assert_non_null(strstr(d.msgs[1], "sim.json:4:1: error: a case has "
+                                      "either \"to\""));
+    assert_non_null(strstr(d.msgs[1], "\"derive\" (a derivative use"));
+    assert_non_null(strstr(d.msgs[2], "sim.json:5:1: error: missing \"at\""));
+    gs_diag_free(&d);
+}
+
 static void lint_warns_and_errs(void **state)
 {
     static const char agreements[] =
@@ -2136,6 +2209,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test(simulate_evaluates_cases_in_order),
         cmocka_unit_test(simulate_reports_every_bad_case),
+        cmocka_unit_test(simulate_derive_cases),
         cmocka_unit_test(lint_warns_and_errs),
         cmocka_unit_test(lint_derivative_consent),
     };
