@@ -1,5 +1,6 @@
-/* fuzz_simulate.c - simulate files: every policy object reader and both
- * decisions on whatever parses. File references are refused (no loader). */
+/* fuzz_simulate.c - simulate files: every policy object reader and every
+ * decision (release, access, derivative) on whatever parses. File
+ * references are refused (no loader). */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -214,8 +214,9 @@ static const char grant_usage[] =
     "usage: gsomia consent grant FILE [--as USER] [--node DIR]\n"
     "\n"
     "Grants the consent of FILE (docs/formats.md): this node's nation, as\n"
-    "originator, lets the holder pass its information to the third party.\n"
-    "Send the item to the holder. Prints the item id.\n";
+    "originator, lets the holder pass its information to the third party,\n"
+    "or (\"derivatives\") make the derivatives it names, such as civil\n"
+    "warnings. Send the item to the holder. Prints the item id.\n";
 
 static int cmd_grant(int argc, char **argv)
 {

@@ -194,6 +194,10 @@ static int label_show(int argc, char **argv)
                 printf("%s%s", i ? ", " : "", l->categories[i]);
             printf("%s\npurpose:         %s\n", l->n_categories ? "" : "-",
                    l->purpose);
+            gs_buf_reset(&b);
+            gs_derivative_words(l->derivatives, &b);
+            printf("derivatives:     %s\n",
+                   l->derivatives ? gs_buf_str(&b) : "- (none permitted)");
             gs_time_format(l->created, when, sizeof(when));
             printf("created:         %s\n", when);
             if (l->has_review) {

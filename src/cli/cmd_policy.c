@@ -17,9 +17,10 @@
 static const char simulate_usage[] =
     "usage: gsomia policy simulate [--table] FILE\n"
     "\n"
-    "Evaluates the release and access cases of FILE against the schemes,\n"
-    "agreements, consents and revocations it holds (docs/formats.md), and\n"
-    "prints one JSON object per case, in order:\n"
+    "Evaluates the release, access and derivative (\"derive\":\n"
+    "\"civil-warning\") cases of FILE against the schemes, agreements,\n"
+    "consents and revocations it holds (docs/formats.md), and prints one\n"
+    "JSON object per case, in order:\n"
     "  {\"name\", \"decision\": \"allow\"|\"deny\", \"reason\", \"detail\",\n"
     "   \"marking\" (allowed releases)}\n"
     "An entry of \"agreements\" (or schemes, consents, revocations) may be\n"

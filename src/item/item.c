@@ -116,6 +116,13 @@ void gs_item_label_to_pb(const struct gs_label *l, struct gs_arena *a,
         r->time_us = l->review;
         out->review = r;
     }
+    /* In bit order; none at all when the label permits none, so that such
+     * a label encodes exactly as it did before the field existed. */
+    out->derivatives = gs_arena_alloc(a, GS_DERIVATIVE_BITS, sizeof(char *));
+    for (i = 0; i < GS_DERIVATIVE_BITS; i++)
+        if (l->derivatives & (1u << i))
+            out->derivatives[out->n_derivatives++] =
+                (char *)gs_derivative_name((enum gs_derivative)(1u << i));
 }
 
 static json_t *time_json(gs_time_t t)
@@ -127,21 +134,47 @@ static json_t *time_json(gs_time_t t)
     return json_string(buf);
 }
 
+/* A JSON array of the strings v[0..n), or NULL when one is not valid UTF-8
+ * (json_string refuses it): the caller then refuses the label instead of
+ * reading it without that element, which for a category would widen
+ * access. */
+static json_t *strings_json(char *const *v, size_t n)
+{
+    json_t *arr = json_array();
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (json_array_append_new(arr, json_string(v[i])) < 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
                           struct gs_arena *a, struct gs_label **out,
                           struct gs_diag *d)
 {
     /* One set of checks for every form of a label: build the JSON form and
      * read it as a label file is read. */
-    json_t *o = json_object(), *rel = json_array(), *cats = json_array();
+    json_t *o = json_object(), *rel, *cats, *ders;
     struct gs_jctx c = {NULL, d};
-    size_t i;
-    int rc;
+    int rc = GS_ERR_INVALID;
 
-    for (i = 0; i < pb->n_releasable_to; i++)
-        json_array_append_new(rel, json_string(pb->releasable_to[i]));
-    for (i = 0; i < pb->n_categories; i++)
-        json_array_append_new(cats, json_string(pb->categories[i]));
+    *out = NULL;
+    rel = strings_json(pb->releasable_to, pb->n_releasable_to);
+    cats = strings_json(pb->categories, pb->n_categories);
+    ders = strings_json(pb->derivatives, pb->n_derivatives);
+    if (rel == NULL || cats == NULL || ders == NULL) {
+        gs_diag_error(d, NULL,
+                      "a label lists a nation, category or derivative use "
+                      "that is not valid UTF-8 text");
+        json_decref(rel);
+        json_decref(cats);
+        json_decref(ders);
+        goto out;
+    }
     json_object_set_new(o, "originator", json_string(pb->originator));
     json_object_set_new(o, "classification",
                         json_string(pb->classification));
@@ -151,9 +184,16 @@ int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
     json_object_set_new(o, "created", time_json(pb->created_us));
     if (pb->review != NULL)
         json_object_set_new(o, "review", time_json(pb->review->time_us));
+    /* Only when the label has some, as in a label file; the words are
+     * checked by the label reader like every other member. */
+    if (pb->n_derivatives > 0)
+        json_object_set_new(o, "derivatives", ders);
+    else
+        json_decref(ders);
     /* json_string returns NULL for invalid UTF-8: then the member is
      * missing and the label is refused. */
     rc = gs_label_from_json(p, &c, o, a, out);
+out:
     json_decref(o);
     return rc;
 }

@@ -108,8 +108,11 @@ int gs_item_id_parse(const char *hex, uint8_t id[GS_ITEM_ID_LEN]);
 
 /*
  * Label conversions. gs_item_label_to_pb fills out with pointers into l
- * and arrays allocated in a. gs_item_label_from_pb checks pb exactly like a
- * label file (gs_label_from_json) and allocates the result in a.
+ * and arrays allocated in a; a label that permits no derivative use has no
+ * field 8 and encodes as labels did before that field existed.
+ * gs_item_label_from_pb checks pb exactly like a label file
+ * (gs_label_from_json) and allocates the result in a; text that is not
+ * UTF-8 is refused, never dropped.
  */
 void gs_item_label_to_pb(const struct gs_label *l, struct gs_arena *a,
                          Gsomia__Label *out);

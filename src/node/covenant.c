@@ -304,10 +304,12 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
                           n->cfg.nation);
             rc = GS_ERR_DENIED;
         }
+        /* Addressed to the holder, and to the third party of a release
+         * consent (a derivative consent has none). */
         if (rc == 0) {
-            memcpy(to[0], k->holder, GS_NATION_SIZE);
-            memcpy(to[1], k->third_party, GS_NATION_SIZE);
-            l.n_releasable_to = 2;
+            memcpy(to[l.n_releasable_to++], k->holder, GS_NATION_SIZE);
+            if (!gs_consent_is_derivative(k))
+                memcpy(to[l.n_releasable_to++], k->third_party, GS_NATION_SIZE);
         }
         body.kind = GSOMIA__KIND__CONSENT;
         body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_CONSENT;
@@ -327,9 +329,9 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
             }
         }
         if (rc == 0) {
-            memcpy(to[0], k->holder, GS_NATION_SIZE);
-            memcpy(to[1], k->third_party, GS_NATION_SIZE);
-            l.n_releasable_to = 2;
+            memcpy(to[l.n_releasable_to++], k->holder, GS_NATION_SIZE);
+            if (!gs_consent_is_derivative(k))
+                memcpy(to[l.n_releasable_to++], k->third_party, GS_NATION_SIZE);
         }
         body.kind = GSOMIA__KIND__REVOCATION;
         body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_REVOCATION;

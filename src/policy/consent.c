@@ -34,6 +34,11 @@ bool gs_consent_valid_at(const struct gs_consent *c, gs_time_t t)
     return c->valid_from <= t && t < c->valid_until;
 }
 
+bool gs_consent_is_derivative(const struct gs_consent *c)
+{
+    return c->derivatives != 0;
+}
+
 static int scope_from_json(const struct gs_jctx *c, const json_t *scope,
                            struct gs_arena *a, struct gs_consent *k)
 {
@@ -89,8 +94,8 @@ int gs_consent_from_json(const struct gs_jctx *c, const json_t *v,
                          struct gs_arena *a, struct gs_consent **out)
 {
     static const char *const keys[] = {
-        "id",      "grantor",    "holder",      "third_party", "scope",
-        "purpose", "valid_from", "valid_until", NULL};
+        "id",    "grantor", "holder",     "third_party", "derivatives",
+        "scope", "purpose", "valid_from", "valid_until", NULL};
     struct gs_consent *k = gs_arena_alloc(a, 1, sizeof(*k));
     const json_t *scope;
     struct gs_pos pos;
@@ -105,7 +110,9 @@ int gs_consent_from_json(const struct gs_jctx *c, const json_t *v,
     if (rc == 0)
         rc = pj_nation(c, v, "holder", true, k->holder);
     if (rc == 0)
-        rc = pj_nation(c, v, "third_party", true, k->third_party);
+        rc = pj_nation(c, v, "third_party", false, k->third_party);
+    if (rc == 0)
+        rc = pj_derivatives(c, v, "derivatives", true, &k->derivatives);
     if (rc == 0)
         rc = pj_ident(c, v, "purpose", true, "purpose", &k->purpose);
     if (rc == 0)
@@ -114,6 +121,27 @@ int gs_consent_from_json(const struct gs_jctx *c, const json_t *v,
         rc = gs_json_time(c, v, "valid_until", true, &k->valid_until, NULL);
     if (rc < 0)
         return rc;
+    /* One approval, one meaning: a release to a third party, or
+     * derivatives made by the holder. A derivative consent must never be
+     * read as a release. */
+    if (k->derivatives != 0 && k->third_party[0] != '\0') {
+        pos = gs_jpos_member(c->doc, v, "derivatives");
+        gs_diag_error(c->diag, &pos,
+                      "a consent has either \"third_party\" (a release) or "
+                      "\"derivatives\" (derivatives the holder may make), "
+                      "not both: a derivative consent releases nothing; "
+                      "grant two consents");
+        return GS_ERR_INVALID;
+    }
+    if (k->derivatives == 0 && k->third_party[0] == '\0') {
+        pos = gs_jpos_value(c->doc, v);
+        gs_diag_error(c->diag, &pos,
+                      "missing \"third_party\" (the nation the holder may "
+                      "pass the information to) or \"derivatives\" (the "
+                      "derivative uses the holder may make of it: %s)",
+                      gs_derivative_list());
+        return GS_ERR_INVALID;
+    }
     scope = json_object_get(v, "scope");
     if (scope == NULL || json_is_null(scope)) {
         pos = gs_jpos_value(c->doc, v);
@@ -125,9 +153,17 @@ int gs_consent_from_json(const struct gs_jctx *c, const json_t *v,
     rc = scope_from_json(c, scope, a, k);
     if (rc < 0)
         return rc;
-    if (strcmp(k->grantor, k->holder) == 0 ||
-        strcmp(k->grantor, k->third_party) == 0 ||
-        strcmp(k->holder, k->third_party) == 0) {
+    if (k->derivatives != 0 && strcmp(k->grantor, k->holder) == 0) {
+        pos = gs_jpos_value(c->doc, v);
+        gs_diag_error(c->diag, &pos,
+                      "grantor and holder must be two different nations: "
+                      "an originator needs no consent for its own "
+                      "information");
+        return GS_ERR_INVALID;
+    }
+    if (k->derivatives == 0 && (strcmp(k->grantor, k->holder) == 0 ||
+                                strcmp(k->grantor, k->third_party) == 0 ||
+                                strcmp(k->holder, k->third_party) == 0)) {
         pos = gs_jpos_value(c->doc, v);
         gs_diag_error(c->diag, &pos, "grantor, holder and third party must "
                       "be three different nations");

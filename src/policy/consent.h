@@ -8,6 +8,13 @@
  * may receive it, a purpose and a period, and a scope: either item ids, or
  * kinds and categories. A revocation ends a consent from its time on: every
  * release decided at or after it is no longer covered.
+ *
+ * A derivative consent instead lets the holder make derivatives of the
+ * covered items ("derivatives": ["civil-warning"]: unclassified public
+ * warnings) although the grantor's labels do not permit them. It authorises
+ * no release, so it has no third party; scope, purpose, period and
+ * revocation work as for a release consent. A consent is one kind or the
+ * other, never both.
  */
 #ifndef GS_POLICY_CONSENT_H
 #define GS_POLICY_CONSENT_H
@@ -27,7 +34,10 @@ struct gs_consent {
     const char *id;
     char grantor[GS_NATION_SIZE];
     char holder[GS_NATION_SIZE];
-    char third_party[GS_NATION_SIZE];
+    char third_party[GS_NATION_SIZE]; /* "" for a derivative consent */
+    /* A derivative consent: the uses (enum gs_derivative bits) the holder
+     * may make; 0 for a release consent. */
+    unsigned derivatives;
     /* Scope: item ids, or else kinds and categories. */
     const char **item_ids;
     size_t n_item_ids;
@@ -57,13 +67,19 @@ bool gs_consent_scope_covers(const struct gs_consent *c, const char *item_id,
 /* valid_from <= t < valid_until. */
 bool gs_consent_valid_at(const struct gs_consent *c, gs_time_t t);
 
+/* True for a derivative consent (it authorises no release). */
+bool gs_consent_is_derivative(const struct gs_consent *c);
+
 /*
  * Reads a consent object:
  *   {"id": "KOR-2024-0007", "grantor": "KOR", "holder": "USA",
  *    "third_party": "JPN", "scope": {"kinds": ["track"],
  *    "categories": ["DPRK-MISSILE"]}, "purpose": "missile-warning",
  *    "valid_from": "...", "valid_until": "..."}
- * or with "scope": {"items": ["id", ...]}. Allocates in a.
+ * or with "scope": {"items": ["id", ...]}; a derivative consent has
+ * "derivatives": ["civil-warning"] (at least one use) instead of
+ * "third_party". Grantor, holder and third party are different nations.
+ * Allocates in a; reports problems to c and returns GS_ERR_INVALID.
  */
 int gs_consent_from_json(const struct gs_jctx *c, const json_t *v,
                          struct gs_arena *a, struct gs_consent **out);

@@ -1,5 +1,6 @@
 /*
- * decide.c - release and access decisions; the rules are in decide.h.
+ * decide.c - release, access and derivative decisions; the rules are in
+ * decide.h.
  *
  * Each rule is a small function that either passes or writes the denial
  * into the decision. Details name the agreement, consent or label that
@@ -30,6 +31,7 @@ static const char *const reason_codes[GS_REASON_COUNT] = {
     [GS_REASON_NEED_TO_KNOW] = "NEED_TO_KNOW",
     [GS_REASON_PURPOSE_NOT_SERVED] = "PURPOSE_NOT_SERVED",
     [GS_REASON_MALFORMED] = "MALFORMED",
+    [GS_REASON_DERIVATIVE_NOT_PERMITTED] = "DERIVATIVE_NOT_PERMITTED",
 };
 
 const char *gs_reason_code(enum gs_reason r)
@@ -124,7 +126,8 @@ static int check_item(const struct gs_item_ref *x, struct gs_decision *d,
         const struct gs_label *l = x->labels[i];
 
         if (l == NULL || l->purpose == NULL || l->rank < 0 ||
-            l->rank > GS_RANK_MAX || !gs_nation_valid(l->originator)) {
+            l->rank > GS_RANK_MAX || !gs_nation_valid(l->originator) ||
+            (l->derivatives & ~GS_DERIVATIVE_ALL) != 0) {
             set(d, GS_REASON_MALFORMED, "contributor label %zu is "
                 "incomplete", i + 1);
             return GS_ERR_INVALID;
@@ -143,14 +146,16 @@ static int check_item(const struct gs_item_ref *x, struct gs_decision *d,
     return 0;
 }
 
-static bool item_active(const struct gs_item_ref *x, struct gs_decision *d)
+/* Rule 0 of every decision; what says what is refused ("released or
+ * read"). */
+static bool item_active(const struct gs_item_ref *x, const char *what,
+                        struct gs_decision *d)
 {
     if (x->state == GS_STATE_ACTIVE)
         return true;
     set(d, GS_REASON_ITEM_NOT_ACTIVE,
-        "item %s is %s: nothing destroyed, retracted or superseded is "
-        "released or read", x->id ? x->id : "(no id)",
-        gs_item_state_name(x->state));
+        "item %s is %s: nothing destroyed, retracted or superseded is %s",
+        x->id ? x->id : "(no id)", gs_item_state_name(x->state), what);
     return false;
 }
 
@@ -306,14 +311,19 @@ originator_agreement(const struct gs_policy *p, const char *h, const char *r,
     return NULL;
 }
 
-/* Rule 4, path two: a consent of O that covers (X, H, R, purpose) at t.
- * When none does, *near names a consent between the same nations that
- * does not, and *why says why, for the denial. */
+/*
+ * A consent of O (l's originator) to holder h that covers item x at t:
+ * for a release (r not NULL) a release consent whose third party is r, for
+ * a derivative (r NULL) a derivative consent that names use. Scope and
+ * purpose, validity and revocation are checked alike for both. When none
+ * covers, *near names a consent of the same kind between the same nations
+ * that does not, and *why says why, for the denial.
+ */
 static const struct gs_consent *
-originator_consent(const struct gs_policy *p, const char *h, const char *r,
-                   gs_time_t t, const struct gs_item_ref *x,
-                   const struct gs_label *l, const struct gs_consent **near,
-                   char *why, size_t why_n)
+covering_consent(const struct gs_policy *p, const char *h, const char *r,
+                 unsigned use, gs_time_t t, const struct gs_item_ref *x,
+                 const struct gs_label *l, const struct gs_consent **near,
+                 char *why, size_t why_n)
 {
     char a[GS_TIME_STRLEN], b[GS_TIME_STRLEN];
     size_t i;
@@ -324,8 +334,14 @@ originator_consent(const struct gs_policy *p, const char *h, const char *r,
         const struct gs_consent *k = p->consents[i];
         const struct gs_revocation *rev;
 
-        if (strcmp(k->grantor, l->originator) != 0 ||
-            strcmp(k->holder, h) != 0 || strcmp(k->third_party, r) != 0)
+        if (strcmp(k->grantor, l->originator) != 0 || strcmp(k->holder, h) != 0)
+            continue;
+        /* A derivative consent authorises no release, and a release
+         * consent no derivative. */
+        if (r != NULL &&
+            (gs_consent_is_derivative(k) || strcmp(k->third_party, r) != 0))
+            continue;
+        if (r == NULL && (k->derivatives & use) == 0)
             continue;
         rev = gs_policy_revocation(p, k->id);
         if (!gs_consent_scope_covers(k, x->id, x->kind, l)) {
@@ -384,7 +400,9 @@ static bool rule4(const struct gs_policy *p, const char *h, const char *r,
                 continue;
             }
         }
-        k = originator_consent(p, h, r, t, x, l, &near, why, sizeof(why));
+        /* Rule 4, path two: a consent of O that covers (X, H, R,
+         * purpose) at t. */
+        k = covering_consent(p, h, r, 0, t, x, l, &near, why, sizeof(why));
         if (k != NULL) {
             gs_buf_printf(used, "; consent %s of %s lets %s pass its "
                           "information to %s", k->id, o, h, r);
@@ -455,7 +473,7 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
     rc = check_item(x, d, &rank);
     if (rc < 0)
         return rc;
-    if (!item_active(x, d))
+    if (!item_active(x, "released or read", d))
         return 0;
 
     /* Rule 1. */
@@ -542,7 +560,7 @@ int gs_decide_access(const struct gs_policy *p, const char *holder,
     rc = check_item(x, d, &rank);
     if (rc < 0)
         return rc;
-    if (!item_active(x, d))
+    if (!item_active(x, "released or read", d))
         return 0;
     if (strcmp(u->nationality, holder) != 0) {
         set(d, GS_REASON_NATIONALITY,
@@ -585,5 +603,78 @@ int gs_decide_access(const struct gs_policy *p, const char *holder,
     set(d, GS_REASON_ALLOWED, "%s is cleared for %s, holds every category "
         "of this item and serves its purpose \"%s\"", u->name, u->clearance,
         purpose);
+    return 0;
+}
+
+int gs_decide_derive(const struct gs_policy *p, const char *holder,
+                     gs_time_t at, const struct gs_item_ref *x,
+                     enum gs_derivative use, struct gs_decision *d)
+{
+    const char *name;
+    struct gs_buf used;
+    size_t i;
+    int rank, rc;
+
+    decision_init(d);
+    if (p == NULL || !gs_nation_valid(holder)) {
+        set(d, GS_REASON_MALFORMED,
+            "the holder must be an ISO 3166-1 alpha-3 nation code, and a "
+            "policy set is needed");
+        return GS_ERR_INVALID;
+    }
+    if (!gs_derivative_valid((unsigned)use)) {
+        set(d, GS_REASON_MALFORMED,
+            "a derivative decision is about exactly one use of: %s",
+            gs_derivative_list());
+        return GS_ERR_INVALID;
+    }
+    name = gs_derivative_name(use);
+    rc = check_item(x, d, &rank);
+    if (rc < 0)
+        return rc;
+    if (!item_active(x, "used for a derivative", d))
+        return 0;
+
+    gs_buf_init(&used, GS_DETAIL_MAX);
+    for (i = 0; i < x->n_labels; i++) {
+        const struct gs_label *l = x->labels[i];
+        const char *o = l->originator;
+        const struct gs_consent *k, *near;
+        char why[320];
+
+        /* The originator decides about its own information. */
+        if (strcmp(o, holder) == 0) {
+            gs_buf_printf(&used, "%s%s's own contribution needs no permission",
+                          used.len ? "; " : "", o);
+            continue;
+        }
+        if (gs_label_permits(l, use)) {
+            gs_buf_printf(&used, "%s%s's label permits %s derivatives",
+                          used.len ? "; " : "", o, name);
+            continue;
+        }
+        k = covering_consent(p, holder, NULL, (unsigned)use, at, x, l, &near,
+                             why, sizeof(why));
+        if (k != NULL) {
+            gs_buf_printf(&used,
+                          "%sconsent %s of %s lets %s make %s derivatives of "
+                          "it",
+                          used.len ? "; " : "", k->id, o, holder, name);
+            continue;
+        }
+        set(d, GS_REASON_DERIVATIVE_NOT_PERMITTED,
+            "%s's label does not permit %s derivatives, and no consent of "
+            "%s lets %s make them from this item at this time%s%s%s; %s "
+            "would have to add \"%s\" to the \"derivatives\" of its label, "
+            "or grant %s a consent with \"derivatives\": [\"%s\"] that "
+            "covers this item",
+            o, name, o, holder, why[0] ? " (" : "", why, why[0] ? ")" : "", o,
+            name, holder, name);
+        gs_buf_free(&used);
+        return 0;
+    }
+    set(d, GS_REASON_ALLOWED, "%s may make a %s derivative of this item: %s",
+        holder, name, gs_buf_str(&used));
+    gs_buf_free(&used);
     return 0;
 }

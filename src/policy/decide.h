@@ -1,7 +1,8 @@
 /*
- * decide.h - the release and access decisions: may holder H send item X to
- * nation R at time T, and may user U at H read X. Pure functions of their
- * arguments: no I/O, no clock, no global state.
+ * decide.h - the release, access and derivative decisions: may holder H
+ * send item X to nation R at time T, may user U at H read X, and may H make
+ * a derivative (an unclassified civil warning) of X at T. Pure functions of
+ * their arguments: no I/O, no clock, no global state.
  *
  * Release (docs/policy.md gives the reasoning and examples). In this order:
  *  0. X must be active: not destroyed, retracted or superseded
@@ -30,8 +31,18 @@
  * U holds every category of X (NEED_TO_KNOW), U serves X's purpose
  * (PURPOSE_NOT_SERVED).
  *
+ * Derivative: may holder H make a derivative of use D (civil-warning) from
+ * X at T? X must be active (ITEM_NOT_ACTIVE). Then, for every contributor
+ * label of X, one of: H is its originator (an originator decides about its
+ * own information); the label permits D; or a derivative consent of its
+ * originator to H that names D covers X (scope and purpose as for a
+ * release consent), valid at T and not revoked at or before T. Otherwise
+ * DERIVATIVE_NOT_PERMITTED, naming that contributor and what would allow
+ * it. No agreement is involved: nothing is released to another nation.
+ *
  * Fail closed: malformed input (no label, contributors with different
- * purposes, an unknown nation) is GS_ERR_INVALID with a MALFORMED denial.
+ * purposes, an unknown nation, not exactly one defined derivative use) is
+ * GS_ERR_INVALID with a MALFORMED denial.
  */
 #ifndef GS_POLICY_DECIDE_H
 #define GS_POLICY_DECIDE_H
@@ -62,6 +73,7 @@ enum gs_reason {
     GS_REASON_NEED_TO_KNOW,
     GS_REASON_PURPOSE_NOT_SERVED,
     GS_REASON_MALFORMED,
+    GS_REASON_DERIVATIVE_NOT_PERMITTED, /* new codes go last */
     GS_REASON_COUNT
 };
 
@@ -96,7 +108,7 @@ struct gs_decision {
     enum gs_reason reason;
     char detail[GS_DETAIL_MAX];   /* a sentence for a security officer */
     char marking[GS_MARKING_MAX]; /* allowed releases: R's marking */
-    const struct gs_agreement *agreement; /* the H-R agreement used */
+    const struct gs_agreement *agreement; /* releases: the H-R agreement */
 };
 
 static inline bool gs_decision_allowed(const struct gs_decision *d)
@@ -117,5 +129,16 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
 int gs_decide_access(const struct gs_policy *p, const char *holder,
                      const struct gs_user *u, const struct gs_item_ref *x,
                      struct gs_decision *d);
+
+/*
+ * May holder make a derivative of kind use (exactly one defined use, e.g.
+ * GS_DERIVATIVE_CIVIL_WARNING) from x at time at? Same contract as
+ * gs_decide_release; an allowed decision's detail names, for every
+ * contributor, what permits it (own contribution, label or consent), and
+ * marking and agreement stay empty.
+ */
+int gs_decide_derive(const struct gs_policy *p, const char *holder,
+                     gs_time_t at, const struct gs_item_ref *x,
+                     enum gs_derivative use, struct gs_decision *d);
 
 #endif

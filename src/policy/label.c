@@ -1,4 +1,5 @@
-/* label.c - confidentiality labels: JSON form, marking line, dominance. */
+/* label.c - confidentiality labels: JSON form, marking line, dominance,
+ * and the names of derivative uses. */
 #include "policy/label.h"
 
 #include <string.h>
@@ -8,6 +9,61 @@
 #include "policy/parse.h"
 #include "policy/policy.h"
 #include "policy/scheme.h"
+
+/* The names of the derivative uses, by bit number. */
+static const char *const derivative_names[] = {"civil-warning"};
+#define N_DERIVATIVES (sizeof(derivative_names) / sizeof(derivative_names[0]))
+_Static_assert(N_DERIVATIVES == GS_DERIVATIVE_BITS,
+               "every derivative use has a name");
+
+bool gs_derivative_valid(unsigned use)
+{
+    return use != 0 && (use & (use - 1)) == 0 &&
+           (use & ~GS_DERIVATIVE_ALL) == 0;
+}
+
+const char *gs_derivative_name(enum gs_derivative use)
+{
+    size_t i;
+
+    if (!gs_derivative_valid((unsigned)use))
+        return "?";
+    for (i = 0; i < N_DERIVATIVES; i++)
+        if ((unsigned)use == 1u << i)
+            return derivative_names[i];
+    return "?";
+}
+
+int gs_derivative_parse(const char *name, enum gs_derivative *out)
+{
+    int i = gs_str_index(derivative_names, N_DERIVATIVES, name);
+
+    *out = GS_DERIVATIVE_CIVIL_WARNING;
+    if (i < 0)
+        return GS_ERR_INVALID;
+    *out = (enum gs_derivative)(1u << i);
+    return 0;
+}
+
+const char *gs_derivative_list(void)
+{
+    return "civil-warning";
+}
+
+int gs_derivative_words(unsigned set, struct gs_buf *b)
+{
+    size_t i;
+    bool first = true;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < N_DERIVATIVES; i++) {
+        if (!(set & (1u << i)))
+            continue;
+        rc = gs_buf_printf(b, "%s%s", first ? "" : ", ", derivative_names[i]);
+        first = false;
+    }
+    return rc;
+}
 
 bool gs_label_releasable(const struct gs_label *l, const char *nation)
 {
@@ -20,13 +76,20 @@ bool gs_label_has_category(const struct gs_label *l, const char *cat)
     return gs_str_index(l->categories, l->n_categories, cat) >= 0;
 }
 
+bool gs_label_permits(const struct gs_label *l, enum gs_derivative use)
+{
+    return gs_derivative_valid((unsigned)use) &&
+           (l->derivatives & (unsigned)use) != 0;
+}
+
 int gs_label_from_json(const struct gs_policy *p, const struct gs_jctx *c,
                        const json_t *v, struct gs_arena *a,
                        struct gs_label **out)
 {
     static const char *const keys[] = {
-        "originator", "classification", "releasable_to", "categories",
-        "purpose",    "created",        "review",        NULL};
+        "originator", "classification", "releasable_to",
+        "categories", "purpose",        "created",
+        "review",     "derivatives",    NULL};
     const struct gs_scheme *scheme;
     const struct gs_level *level;
     const char *word;
@@ -52,6 +115,8 @@ int gs_label_from_json(const struct gs_policy *p, const struct gs_jctx *c,
         rc = gs_json_time(c, v, "created", true, &l->created, NULL);
     if (rc == 0)
         rc = gs_json_time(c, v, "review", false, &l->review, &l->has_review);
+    if (rc == 0)
+        rc = pj_derivatives(c, v, "derivatives", false, &l->derivatives);
     if (rc < 0)
         return rc;
 
@@ -113,6 +178,16 @@ json_t *gs_label_to_json(const struct gs_label *l)
     json_object_set_new(o, "created", time_json(l->created));
     json_object_set_new(o, "review",
                         l->has_review ? time_json(l->review) : json_null());
+    /* Only when some use is permitted: the JSON of every label made before
+     * derivatives existed stays byte for byte what it was. */
+    if (l->derivatives != 0) {
+        json_t *ders = json_array();
+
+        for (i = 0; i < N_DERIVATIVES; i++)
+            if (l->derivatives & (1u << i))
+                json_array_append_new(ders, json_string(derivative_names[i]));
+        json_object_set_new(o, "derivatives", ders);
+    }
     return o;
 }
 
@@ -186,8 +261,14 @@ int gs_label_dominant(const struct gs_label *const *labels, size_t n,
     out->releasable_to = gs_arena_alloc(a, max_rel, GS_NATION_SIZE);
     out->categories = gs_arena_alloc(a, max_cat, sizeof(char *));
     out->created = labels[0]->created;
+    out->derivatives = GS_DERIVATIVE_ALL;
     for (i = 0; i < n; i++) {
         const struct gs_label *l = labels[i];
+
+        /* A use holds for the whole only if every contributor permits it
+         * for its part (STANAG 4774 combines permissive categories the
+         * same way). */
+        out->derivatives &= l->derivatives;
 
         /* Candidates: every nation a contributor names, and the
          * originators themselves. */

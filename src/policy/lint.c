@@ -187,7 +187,9 @@ static void warn_consents(const struct gs_policy *p, gs_time_t now,
             gs_time_format(k->valid_until, when, sizeof(when));
             gs_diag_warn(d, NULL, "consent %s expired on %s", k->id, when);
         }
-        if (p->n_agreements > 0 &&
+        /* A derivative consent passes nothing to anyone: no agreement to
+         * look for. */
+        if (p->n_agreements > 0 && !gs_consent_is_derivative(k) &&
             !any_link(p, k->holder, k->third_party, k->valid_from,
                       k->valid_until))
             gs_diag_warn(d, NULL,

@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "base/text.h"
+#include "policy/label.h"
 
 bool pj_ident_valid(const char *s)
 {
@@ -159,5 +160,51 @@ int pj_idents(const struct gs_jctx *c, const json_t *obj, const char *key,
     }
     *out = list;
     *n = count;
+    return 0;
+}
+
+int pj_derivatives(const struct gs_jctx *c, const json_t *obj, const char *key,
+                   bool non_empty, unsigned *out)
+{
+    const json_t *arr;
+    size_t i;
+    int rc = gs_json_array(c, obj, key, false, &arr);
+
+    *out = 0;
+    if (rc < 0 || arr == NULL)
+        return rc;
+    if (non_empty && json_array_size(arr) == 0) {
+        struct gs_pos p = gs_jpos_member(c->doc, obj, key);
+
+        gs_diag_error(c->diag, &p,
+                      "\"%s\" is empty; name the derivative "
+                      "uses permitted (%s)",
+                      key, gs_derivative_list());
+        return GS_ERR_INVALID;
+    }
+    for (i = 0; i < json_array_size(arr); i++) {
+        enum gs_derivative use;
+        const char *s;
+        struct gs_pos p = gs_jpos_element(c->doc, arr, i);
+
+        rc = gs_json_string_at(c, arr, i, &s);
+        if (rc < 0)
+            return rc;
+        if (gs_derivative_parse(s, &use) < 0) {
+            gs_diag_error(c->diag, &p,
+                          "\"%s\" is not a derivative use; "
+                          "use one of: %s",
+                          s, gs_derivative_list());
+            *out = 0;
+            return GS_ERR_INVALID;
+        }
+        if (*out & (unsigned)use) {
+            gs_diag_error(c->diag, &p, "\"%s\" is listed twice in \"%s\"", s,
+                          key);
+            *out = 0;
+            return GS_ERR_INVALID;
+        }
+        *out |= (unsigned)use;
+    }
     return 0;
 }

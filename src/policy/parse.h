@@ -34,6 +34,14 @@ int pj_idents(const struct gs_jctx *c, const json_t *obj, const char *key,
               bool required, const char *what, struct gs_arena *a,
               const char ***out, size_t *n);
 
+/*
+ * An array of distinct derivative uses (label.h) into the bit set *out; 0
+ * when absent or null. An unknown word is an error that names the uses
+ * defined. With non_empty, [] is an error too.
+ */
+int pj_derivatives(const struct gs_jctx *c, const json_t *obj, const char *key,
+                   bool non_empty, unsigned *out);
+
 /* True when nation is among list[0..n). */
 bool pj_has_nation(const char (*list)[GS_NATION_SIZE], size_t n,
                    const char *nation);

@@ -10,12 +10,15 @@
 #include "policy/parse.h"
 #include "policy/policy.h"
 
-/* A case, checked and ready to evaluate. */
+/* A case, checked and ready to evaluate: a release (to), an access (user)
+ * or a derivative (derive). */
 struct sim_case {
     const char *name;
     char holder[GS_NATION_SIZE], to[GS_NATION_SIZE];
     gs_time_t at;
-    struct gs_user *user; /* NULL for a release */
+    struct gs_user *user; /* NULL but for an access */
+    bool derive;
+    enum gs_derivative use; /* when derive */
     struct gs_item_ref item;
 };
 
@@ -159,11 +162,12 @@ static int case_from_json(const struct gs_policy *p, const struct gs_jctx *c,
                           const json_t *v, struct gs_arena *a,
                           struct sim_case *sc)
 {
-    static const char *const keys[] = {"name", "holder", "to", "at",
-                                       "user", "item",   NULL};
+    static const char *const keys[] = {"name", "holder", "to",   "at",
+                                       "user", "derive", "item", NULL};
     const json_t *user = json_object_get(v, "user"), *item;
+    const char *derive = NULL;
     struct gs_pos pos;
-    int rc;
+    int rc, n_kinds;
 
     rc = gs_json_object(c, v, "a case", keys);
     if (rc == 0)
@@ -172,14 +176,31 @@ static int case_from_json(const struct gs_policy *p, const struct gs_jctx *c,
         rc = pj_nation(c, v, "holder", true, sc->holder);
     if (rc == 0)
         rc = pj_nation(c, v, "to", false, sc->to);
+    if (rc == 0)
+        rc = gs_json_string(c, v, "derive", false, &derive);
     if (rc < 0)
         return rc;
-    if ((sc->to[0] != '\0') == (user != NULL && !json_is_null(user))) {
+    if (user != NULL && json_is_null(user))
+        user = NULL;
+    n_kinds = (sc->to[0] != '\0') + (user != NULL) + (derive != NULL);
+    if (n_kinds != 1) {
         pos = gs_jpos_value(c->doc, v);
-        gs_diag_error(c->diag, &pos, "a case has either \"to\" (a nation, "
-                      "for a release) or \"user\" (for an access), exactly "
-                      "one of them");
+        gs_diag_error(c->diag, &pos,
+                      "a case has either \"to\" (a nation, for a release), "
+                      "\"user\" (for an access) or \"derive\" (a derivative "
+                      "use, for a derivative: %s), exactly one of them",
+                      gs_derivative_list());
         return GS_ERR_INVALID;
+    }
+    if (derive != NULL) {
+        if (gs_derivative_parse(derive, &sc->use) < 0) {
+            pos = gs_jpos_member(c->doc, v, "derive");
+            gs_diag_error(c->diag, &pos,
+                          "\"%s\" is not a derivative use; use one of: %s",
+                          derive, gs_derivative_list());
+            return GS_ERR_INVALID;
+        }
+        sc->derive = true;
     }
     if (sc->to[0] != '\0' && strcmp(sc->to, sc->holder) == 0) {
         pos = gs_jpos_member(c->doc, v, "to");
@@ -187,8 +208,9 @@ static int case_from_json(const struct gs_policy *p, const struct gs_jctx *c,
                       "goes to another nation");
         return GS_ERR_INVALID;
     }
-    /* A release happens at a time; an access decision does not use it. */
-    rc = gs_json_time(c, v, "at", sc->to[0] != '\0', &sc->at, NULL);
+    /* A release or a derivative happens at a time; an access decision
+     * does not use it. */
+    rc = gs_json_time(c, v, "at", user == NULL, &sc->at, NULL);
     if (rc == 0 && user != NULL)
         rc = gs_user_from_json(p, c, user, a, &sc->user);
     if (rc < 0)
@@ -209,6 +231,8 @@ static json_t *evaluate(const struct gs_policy *p, const struct sim_case *sc)
 
     if (sc->user != NULL)
         (void)gs_decide_access(p, sc->holder, sc->user, &sc->item, &d);
+    else if (sc->derive)
+        (void)gs_decide_derive(p, sc->holder, sc->at, &sc->item, sc->use, &d);
     else
         (void)gs_decide_release(p, sc->holder, sc->to, sc->at, &sc->item,
                                 &d);
@@ -218,7 +242,7 @@ static json_t *evaluate(const struct gs_policy *p, const struct sim_case *sc)
                                                        : "deny"));
     json_object_set_new(o, "reason", json_string(gs_reason_code(d.reason)));
     json_object_set_new(o, "detail", json_string(d.detail));
-    if (gs_decision_allowed(&d) && sc->user == NULL)
+    if (gs_decision_allowed(&d) && sc->to[0] != '\0')
         json_object_set_new(o, "marking", json_string(d.marking));
     return o;
 }

@@ -10,9 +10,12 @@
  *               "item": {"id": "t1", "kind": "track", "state": "active",
  *                        "label": {...}}},          // or "contributors"
  *              {"name": "...", "holder": "JPN", "user": {...},
- *               "item": {...}}]}
- * A case has either "to" (a release) or "user" (an access). The whole file
- * is checked before any case is evaluated, so output is all or nothing.
+ *               "item": {...}},
+ *              {"name": "...", "holder": "JPN", "derive": "civil-warning",
+ *               "at": "...", "item": {...}}]}
+ * A case has exactly one of "to" (a release), "user" (an access) and
+ * "derive" (a derivative use: gs_decide_derive). The whole file is checked
+ * before any case is evaluated, so output is all or nothing.
  *
  * An entry of "schemes", "agreements", "consents" or "revocations" may be a
  * string instead of an object: the name of a file that holds one object or
@@ -42,8 +45,9 @@ struct gs_sim_loader {
 /*
  * Evaluates every case of doc. On success *results is a new JSON array with
  * one object per case, in order: {"name", "decision": "allow"|"deny",
- * "reason", "detail"} plus "marking" on allowed releases. Returns 0, or
- * GS_ERR_INVALID after reporting every problem found to d (*results NULL).
+ * "reason", "detail"} plus "marking" on allowed releases (never on an
+ * access or a derivative). Returns 0, or GS_ERR_INVALID after reporting
+ * every problem found to d (*results NULL).
  */
 int gs_simulate(const struct gs_jdoc *doc,
                 const struct gs_sim_loader *loader, struct gs_diag *d,

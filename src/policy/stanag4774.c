@@ -20,6 +20,7 @@
 #define TAG_REL "Releasable To"
 #define TAG_NTK "Need To Know"
 #define TAG_PURPOSE "Purpose"
+#define TAG_DERIVATIVES "Derivatives"
 #define ID_TYPE "ISO3166-1-alpha-3"
 
 static const xmlChar *X(const char *s)
@@ -67,6 +68,16 @@ int gs_stanag4774_write(const struct gs_label *l, struct gs_buf *b)
     cat = add_category(info, ns, "PERMISSIVE", TAG_REL);
     for (i = 0; i < l->n_releasable_to; i++)
         add_text(cat, ns, "GenericValue", l->releasable_to[i]);
+    /* Permissive too: 4774 intersects permissive categories when it
+     * combines labels, which is how derivatives combine. Left out when
+     * none is permitted, as in the JSON form. */
+    if (l->derivatives != 0) {
+        cat = add_category(info, ns, "PERMISSIVE", TAG_DERIVATIVES);
+        for (i = 0; i < GS_DERIVATIVE_BITS; i++)
+            if (l->derivatives & (1u << i))
+                add_text(cat, ns, "GenericValue",
+                         gs_derivative_name((enum gs_derivative)(1u << i)));
+    }
     if (l->n_categories > 0) {
         cat = add_category(info, ns, "RESTRICTIVE", TAG_NTK);
         for (i = 0; i < l->n_categories; i++)
@@ -163,12 +174,16 @@ static void read_category(struct reader *r, const xmlNode *cat, json_t *o)
     } else if (tag != NULL && xmlStrcmp(tag, X(TAG_PURPOSE)) == 0) {
         key = "purpose";
         want = "INFORMATIVE";
+    } else if (tag != NULL && xmlStrcmp(tag, X(TAG_DERIVATIVES)) == 0) {
+        key = "derivatives";
+        want = "PERMISSIVE";
     }
     if (key == NULL) {
-        fail(r, cat, "category \"%s\" is not one gsomia can honour; the "
-             "categories are \"%s\", \"%s\" and \"%s\"",
+        fail(r, cat,
+             "category \"%s\" is not one gsomia can honour; the "
+             "categories are \"%s\", \"%s\", \"%s\" and \"%s\"",
              tag ? (const char *)tag : "(no TagName)", TAG_REL, TAG_NTK,
-             TAG_PURPOSE);
+             TAG_PURPOSE, TAG_DERIVATIVES);
         goto out;
     }
     if (type == NULL || xmlStrcmp(type, X(want)) != 0) {

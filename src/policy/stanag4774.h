@@ -6,6 +6,8 @@
  *   PolicyIdentifier      the originator's nation code (its national policy)
  *   Classification        the originator's word
  *   Category PERMISSIVE   TagName "Releasable To": nation codes
+ *   Category PERMISSIVE   TagName "Derivatives": derivative uses permitted
+ *                         ("civil-warning"); absent when there are none
  *   Category RESTRICTIVE  TagName "Need To Know": categories
  *   Category INFORMATIVE  TagName "Purpose": the purpose
  *   OriginatorID          IDType "ISO3166-1-alpha-3": the originator

@@ -54,8 +54,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void label_of(struct fixture *f, const char *originator,
-                     const char *word, Gsomia__Label *pb)
+static void label_with(struct fixture *f, const char *originator,
+                       const char *word, unsigned derivatives,
+                       Gsomia__Label *pb)
 {
     struct gs_label *l = gs_arena_alloc(f->a, 1, sizeof(*l));
     static char rel[2][GS_NATION_SIZE] = {"USA", "JPN"};
@@ -70,7 +71,14 @@ static void label_of(struct fixture *f, const char *originator,
     l->n_categories = 1;
     l->purpose = "missile-warning";
     l->created = 1700000000000000;
+    l->derivatives = derivatives;
     gs_item_label_to_pb(l, f->a, pb);
+}
+
+static void label_of(struct fixture *f, const char *originator,
+                     const char *word, Gsomia__Label *pb)
+{
+    label_with(f, originator, word, 0, pb);
 }
 
 /* A sealed report of signer s, into env; the label's originator is s's. */
@@ -419,6 +427,208 @@ static void alert_payload_checks(void **state)
                      GS_ERR_INVALID);
 }
 
+/* A list element that is not UTF-8 refuses the label: it is never read
+ * as if the element were not there (a dropped category widens access). */
+static void label_lists_must_be_utf8(void **state)
+{
+    struct fixture *f = *state;
+    Gsomia__Label pb;
+    struct gs_label *l;
+    struct gs_diag d;
+    char *bad[] = {"DPRK-MISSILE", "\xff\xfe"};
+
+    label_of(f, "KOR", "군사II급비밀", &pb);
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, NULL), 0);
+    assert_int_equal(l->n_categories, 1);
+    pb.categories = bad;
+    pb.n_categories = 2;
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, &d),
+                     GS_ERR_INVALID);
+    assert_null(l);
+    assert_non_null(strstr(gs_diag_first(&d), "not valid UTF-8"));
+    gs_diag_free(&d);
+    pb.n_categories = 1;
+    pb.releasable_to = bad + 1;
+    pb.n_releasable_to = 1;
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, NULL),
+                     GS_ERR_INVALID);
+}
+
+/* True when needle[0..n) occurs in hay[0..len). */
+static bool contains(const uint8_t *hay, size_t len, const uint8_t *needle,
+                     size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + n <= len; i++)
+        if (memcmp(hay + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* A label that permits civil warnings keeps it through sealing and
+ * decoding, in field 8 of the signed bytes. */
+static void label_derivatives_survive_sealing(void **state)
+{
+    struct fixture *f = *state;
+    Gsomia__ItemBody body = GSOMIA__ITEM_BODY__INIT;
+    Gsomia__Report report = GSOMIA__REPORT__INIT;
+    Gsomia__Label pb, *pbs[1] = {&pb};
+    static const uint8_t field8[] = "\x42\x0d"
+                                    "civil-warning";
+    struct gs_buf env;
+    struct gs_item *it;
+    struct gs_diag d;
+    uint8_t id[GS_ITEM_ID_LEN];
+    json_t *j;
+
+    label_with(f, "KOR", "군사II급비밀", GS_DERIVATIVE_CIVIL_WARNING, &pb);
+    assert_int_equal(pb.n_derivatives, 1);
+    report.title = "Launch";
+    report.body = "b";
+    body.kind = GSOMIA__KIND__REPORT;
+    body.labels = pbs;
+    body.n_labels = 1;
+    body.payload_case = GSOMIA__ITEM_BODY__PAYLOAD_REPORT;
+    body.report = &report;
+    gs_buf_init(&env, GS_ITEM_MAX_BYTES);
+    assert_int_equal(gs_item_seal(&body, &f->kor, 1700000000000000, &env, id),
+                     0);
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_decode(f->p, env.data, env.len, &it, &d), 0);
+    assert_int_equal(gs_item_verify(it, &f->kr, &d), 0);
+    assert_int_equal(it->labels[0]->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    assert_true(gs_label_permits(it->labels[0], GS_DERIVATIVE_CIVIL_WARNING));
+    assert_int_equal(it->body->labels[0]->n_derivatives, 1);
+    assert_string_equal(it->body->labels[0]->derivatives[0], "civil-warning");
+    /* Tag 8, length-delimited, inside the signed body. */
+    assert_true(contains(it->env->body.data, it->env->body.len, field8,
+                         sizeof(field8) - 1));
+    j = gs_label_to_json(it->labels[0]);
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(j, "derivatives"), 0)),
+        "civil-warning");
+    json_decref(j);
+    gs_item_free(it);
+    gs_diag_free(&d);
+    gs_buf_free(&env);
+}
+
+/* A KOR report sealed by the code of the commit before labels had
+ * derivatives (9282224), with the fixed key of seed {7}: the label of
+ * label_of with a review time, created and sealed at 2024-01-10. */
+static const uint8_t old_report[] = {
+    0x0a, 0xb3, 0x01, 0x08, 0x01, 0x10, 0x04, 0x1a, 0x03, 0x4b, 0x4f, 0x52,
+    0x22, 0x08, 0x4e, 0x40, 0x12, 0x0b, 0x72, 0x1f, 0x4d, 0x3b, 0x28, 0x80,
+    0x80, 0xce, 0xe5, 0xc1, 0xd1, 0x83, 0x03, 0x32, 0x55, 0x0a, 0x03, 0x4b,
+    0x4f, 0x52, 0x12, 0x11, 0xea, 0xb5, 0xb0, 0xec, 0x82, 0xac, 0x49, 0x49,
+    0xea, 0xb8, 0x89, 0xeb, 0xb9, 0x84, 0xeb, 0xb0, 0x80, 0x1a, 0x03, 0x55,
+    0x53, 0x41, 0x1a, 0x03, 0x4a, 0x50, 0x4e, 0x22, 0x0c, 0x44, 0x50, 0x52,
+    0x4b, 0x2d, 0x4d, 0x49, 0x53, 0x53, 0x49, 0x4c, 0x45, 0x2a, 0x0f, 0x6d,
+    0x69, 0x73, 0x73, 0x69, 0x6c, 0x65, 0x2d, 0x77, 0x61, 0x72, 0x6e, 0x69,
+    0x6e, 0x67, 0x30, 0x80, 0x80, 0xce, 0xe5, 0xc1, 0xd1, 0x83, 0x03, 0x3a,
+    0x09, 0x08, 0x80, 0xc0, 0x81, 0xf8, 0x9e, 0xb3, 0xcb, 0x03, 0xa2, 0x01,
+    0x3d, 0x0a, 0x06, 0x4c, 0x61, 0x75, 0x6e, 0x63, 0x68, 0x12, 0x33, 0x41,
+    0x6e, 0x20, 0x49, 0x52, 0x42, 0x4d, 0x20, 0x77, 0x61, 0x73, 0x20, 0x6c,
+    0x61, 0x75, 0x6e, 0x63, 0x68, 0x65, 0x64, 0x20, 0x61, 0x74, 0x20, 0x30,
+    0x37, 0x3a, 0x32, 0x32, 0x20, 0x66, 0x72, 0x6f, 0x6d, 0x20, 0x4a, 0x61,
+    0x67, 0x61, 0x6e, 0x67, 0x20, 0x70, 0x72, 0x6f, 0x76, 0x69, 0x6e, 0x63,
+    0x65, 0x2e, 0x12, 0x51, 0x0a, 0x03, 0x4b, 0x4f, 0x52, 0x12, 0x08, 0x4e,
+    0x40, 0x12, 0x0b, 0x72, 0x1f, 0x4d, 0x3b, 0x1a, 0x40, 0xd0, 0xd3, 0x8f,
+    0x62, 0xe7, 0x10, 0x12, 0x13, 0xcc, 0x1f, 0x18, 0x1a, 0x0d, 0xb0, 0x1f,
+    0xac, 0x4a, 0x39, 0x00, 0xc2, 0x07, 0x73, 0xee, 0x84, 0x35, 0x03, 0x0d,
+    0x11, 0x58, 0x92, 0x91, 0x02, 0x2d, 0x17, 0x72, 0x87, 0xb1, 0xc2, 0x4e,
+    0xfe, 0x86, 0x02, 0x06, 0x87, 0x74, 0x7c, 0x09, 0xc6, 0xfd, 0x4c, 0x60,
+    0x8a, 0xb1, 0x87, 0xd7, 0x5c, 0x65, 0x3f, 0xd5, 0x31, 0x5e, 0x3d, 0x6b,
+    0x0a,
+};
+
+/* Items signed before derivatives existed verify and decode as before, and
+ * the same label sealed today gives the very same bytes. */
+static void old_items_decode_the_same(void **state)
+{
+    struct fixture *f = *state;
+    static const uint8_t seed[GS_SEED_LEN] = {7};
+    struct gs_signer kor7;
+    struct gs_keyring kr;
+    struct gs_item *it;
+    struct gs_diag d;
+    struct gs_label *l;
+    Gsomia__Label pb, *pbs[1] = {&pb}, **orig;
+    struct gs_buf again;
+    uint8_t id[GS_ITEM_ID_LEN];
+    json_t *j;
+    char *text;
+
+    assert_int_equal(gs_signer_from_seed("KOR", seed, &kor7), 0);
+    gs_keyring_init(&kr);
+    gs_keyring_add(&kr, "KOR", kor7.pk);
+    gs_diag_init(&d);
+    assert_int_equal(
+        gs_item_decode(f->p, old_report, sizeof(old_report), &it, &d), 0);
+    if (gs_item_verify(it, &kr, &d) != 0)
+        fail_msg("%s", gs_diag_first(&d));
+    assert_int_equal(it->n_labels, 1);
+    assert_int_equal(it->body->labels[0]->n_derivatives, 0);
+    assert_int_equal(it->labels[0]->derivatives, 0);
+    j = gs_label_to_json(it->labels[0]);
+    text = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(text, "{\"originator\":\"KOR\",\"classification\":"
+                              "\"군사II급비밀\",\"releasable_to\":[\"USA\","
+                              "\"JPN\"],\"categories\":[\"DPRK-MISSILE\"],"
+                              "\"purpose\":\"missile-warning\",\"created\":"
+                              "\"2024-01-10T00:00:00Z\",\"review\":"
+                              "\"2034-01-10T00:00:00Z\"}");
+    free(text);
+    json_decref(j);
+
+    /* Through today's label conversions and sealing: the same bytes. */
+    assert_int_equal(
+        gs_item_label_from_pb(f->p, it->body->labels[0], f->a, &l, &d), 0);
+    gs_item_label_to_pb(l, f->a, &pb);
+    orig = it->body->labels;
+    it->body->labels = pbs;
+    gs_buf_init(&again, GS_ITEM_MAX_BYTES);
+    assert_int_equal(
+        gs_item_seal(it->body, &kor7, it->body->created_us, &again, id), 0);
+    it->body->labels = orig;
+    assert_memory_equal(id, it->id, GS_ITEM_ID_LEN);
+    assert_int_equal(again.len, sizeof(old_report));
+    assert_memory_equal(again.data, old_report, sizeof(old_report));
+    gs_buf_free(&again);
+    gs_item_free(it);
+    gs_diag_free(&d);
+    gs_keyring_free(&kr);
+    gs_signer_wipe(&kor7);
+}
+
+/* A derivative use this node does not know is refused like any bad label
+ * word, naming the uses there are. */
+static void unknown_derivative_on_the_wire(void **state)
+{
+    struct fixture *f = *state;
+    Gsomia__Label pb;
+    struct gs_label *l;
+    struct gs_diag d;
+    char *ders[] = {"civil-warning", "press-release"}, *bad[] = {"\xff"};
+
+    label_of(f, "KOR", "군사II급비밀", &pb);
+    pb.derivatives = ders;
+    pb.n_derivatives = 2;
+    gs_diag_init(&d);
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, &d),
+                     GS_ERR_INVALID);
+    assert_non_null(strstr(gs_diag_first(&d), "\"press-release\" is not a "
+                                              "derivative use; use one of: "
+                                              "civil-warning"));
+    gs_diag_free(&d);
+    pb.derivatives = bad;
+    pb.n_derivatives = 1;
+    assert_int_equal(gs_item_label_from_pb(f->p, &pb, f->a, &l, NULL),
+                     GS_ERR_INVALID);
+}
+
 static void ids_in_hex(void **state)
 {
     uint8_t id[GS_ITEM_ID_LEN], back[GS_ITEM_ID_LEN];
@@ -470,6 +680,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(track_payload_round_trip, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(alert_payload_checks, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(label_lists_must_be_utf8, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(label_derivatives_survive_sealing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(old_items_decode_the_same, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(unknown_derivative_on_the_wire, setup,
                                         teardown),
         cmocka_unit_test(ids_in_hex),
         cmocka_unit_test_setup_teardown(signatures_have_a_context, setup,

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -98,22 +99,33 @@ static struct gs_label *label_in(struct gs_policy *p, const char *text,
 }
 
 /* A label from originator, word, releasable_to (a JSON array body),
- * categories and purpose. */
-static struct gs_label *lab(struct gs_policy *p, const char *originator,
-                            const char *word, const char *rel,
-                            const char *cats, const char *purpose)
+ * categories, purpose and derivatives (a JSON array body, or NULL for no
+ * such member). */
+static struct gs_label *labd(struct gs_policy *p, const char *originator,
+                             const char *word, const char *rel,
+                             const char *cats, const char *purpose,
+                             const char *ders)
 {
-    char text[1024];
+    char text[1024], extra[256] = "";
     struct gs_label *l;
 
+    if (ders != NULL)
+        snprintf(extra, sizeof(extra), ", \"derivatives\": [%s]", ders);
     snprintf(text, sizeof(text),
              "{\"originator\": \"%s\", \"classification\": \"%s\", "
              "\"releasable_to\": [%s], \"categories\": [%s], "
-             "\"purpose\": \"%s\", \"created\": \"2015-01-01T00:00:00Z\"}",
-             originator, word, rel, cats, purpose);
+             "\"purpose\": \"%s\", \"created\": \"2015-01-01T00:00:00Z\"%s}",
+             originator, word, rel, cats, purpose, extra);
     l = label_in(p, text, NULL, 0);
     assert_non_null(l);
     return l;
+}
+
+static struct gs_label *lab(struct gs_policy *p, const char *originator,
+                            const char *word, const char *rel, const char *cats,
+                            const char *purpose)
+{
+    return labd(p, originator, word, rel, cats, purpose, NULL);
 }
 
 static struct gs_user *user_in(struct gs_policy *p, const char *text)
@@ -529,6 +541,142 @@ static void label_dominant(void **state)
                      GS_ERR_INVALID);
 }
 
+/* The JSON form with and without derivatives: a label that permits none
+ * is written exactly as before derivatives existed. */
+static void label_derivatives_json(void **state)
+{
+    struct gs_policy *p = *state;
+    struct gs_label *l, *back;
+    char *text, *again;
+    json_t *j;
+
+    l = lab(p, "KOR", "군사II급비밀", "\"USA\"", "\"DPRK-MISSILE\"",
+            "missile-warning");
+    assert_int_equal(l->derivatives, 0);
+    assert_false(gs_label_permits(l, GS_DERIVATIVE_CIVIL_WARNING));
+    j = gs_label_to_json(l);
+    text = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(text, "{\"originator\":\"KOR\",\"classification\":"
+                              "\"군사II급비밀\",\"releasable_to\":[\"USA\"],"
+                              "\"categories\":[\"DPRK-MISSILE\"],\"purpose\":"
+                              "\"missile-warning\",\"created\":"
+                              "\"2015-01-01T00:00:00Z\",\"review\":null}");
+    free(text);
+    json_decref(j);
+    /* [] and null permit nothing, and write nothing. */
+    l = labd(p, "KOR", "군사II급비밀", "\"USA\"", "", "missile-warning", "");
+    assert_int_equal(l->derivatives, 0);
+    j = gs_label_to_json(l);
+    assert_null(json_object_get(j, "derivatives"));
+    json_decref(j);
+
+    l = labd(p, "KOR", "군사II급비밀", "\"USA\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+    assert_int_equal(l->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    assert_true(gs_label_permits(l, GS_DERIVATIVE_CIVIL_WARNING));
+    j = gs_label_to_json(l);
+    text = json_dumps(j, JSON_COMPACT);
+    assert_non_null(strstr(text, ",\"review\":null,\"derivatives\":"
+                                 "[\"civil-warning\"]}"));
+    json_decref(j);
+    /* And back: the same label. */
+    back = label_in(p, text, NULL, 0);
+    assert_non_null(back);
+    assert_int_equal(back->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    j = gs_label_to_json(back);
+    again = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(again, text);
+    free(again);
+    free(text);
+    json_decref(j);
+    /* The marking line does not change. */
+    {
+        struct gs_buf b;
+
+        gs_buf_init(&b, 1024);
+        gs_label_marking(l, &b);
+        assert_string_equal(gs_buf_str(&b), "군사II급비밀 // REL TO USA // "
+                                            "DPRK-MISSILE // missile-warning");
+        gs_buf_free(&b);
+    }
+}
+
+static void label_derivatives_errors(void **state)
+{
+    struct gs_policy *p = *state;
+    char msg[512];
+
+    /* An unknown word: where it stands, and the words there are. */
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [], "
+                         "\"purpose\": \"x\", \"created\": "
+                         "\"2015-01-01T00:00:00Z\",\n \"derivatives\": "
+                         "[\"civil-warning\", \"press-release\"]}",
+                         msg, sizeof(msg)));
+    assert_string_equal(msg, "label.json:2:35: error: \"press-release\" is "
+                             "not a derivative use; use one of: "
+                             "civil-warning");
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [], "
+                         "\"purpose\": \"x\", \"created\": "
+                         "\"2015-01-01T00:00:00Z\", \"derivatives\": "
+                         "[\"civil-warning\", \"civil-warning\"]}",
+                         msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "\"civil-warning\" is listed twice in "
+                                "\"derivatives\""));
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [], "
+                         "\"purpose\": \"x\", \"created\": "
+                         "\"2015-01-01T00:00:00Z\", \"derivatives\": "
+                         "\"civil-warning\"}",
+                         msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "\"derivatives\""));
+    assert_non_null(strstr(msg, "array"));
+    /* The names and their parser agree. */
+    {
+        enum gs_derivative use;
+
+        assert_int_equal(gs_derivative_parse("civil-warning", &use), 0);
+        assert_int_equal(use, GS_DERIVATIVE_CIVIL_WARNING);
+        assert_string_equal(gs_derivative_name(use), "civil-warning");
+        assert_int_equal(gs_derivative_parse("Civil-Warning", &use),
+                         GS_ERR_INVALID);
+        assert_string_equal(gs_derivative_name((enum gs_derivative)0), "?");
+        assert_string_equal(gs_derivative_name((enum gs_derivative)6), "?");
+        assert_false(gs_derivative_valid(1u << 5));
+    }
+}
+
+/* The dominant label permits a use only if every contributor does. */
+static void label_dominant_derivatives(void **state)
+{
+    struct gs_policy *p = *state;
+    const struct gs_label *ls[2];
+    struct gs_label d;
+
+    ls[0] = labd(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "",
+                 "missile-warning", "\"civil-warning\"");
+    ls[1] = labd(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "", "missile-warning",
+                 "\"civil-warning\"");
+    assert_int_equal(gs_label_dominant(ls, 2, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    ls[1] = lab(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "", "missile-warning");
+    assert_int_equal(gs_label_dominant(ls, 2, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, 0);
+    /* Whichever comes first. */
+    ls[0] = ls[1];
+    ls[1] = labd(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "",
+                 "missile-warning", "\"civil-warning\"");
+    assert_int_equal(gs_label_dominant(ls, 2, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, 0);
+    /* One contributor: its own. */
+    assert_int_equal(gs_label_dominant(ls + 1, 1, p->arena, &d, NULL), 0);
+    assert_int_equal(d.derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+}
+
 /* ---- release decisions ------------------------------------------------ */
 
 static void release_rule2_reasons(void **state)
@@ -875,6 +1023,126 @@ static void consent_rejects_bad_files(void **state)
     assert_int_equal(p->n_consents, 0);
 }
 
+/* KOR lets JPN make civil warnings from its DPRK-MISSILE tracks. */
+static const char consent_civil[] =
+    "{\"id\": \"D1\", \"grantor\": \"KOR\", \"holder\": \"JPN\", "
+    "\"derivatives\": [\"civil-warning\"], "
+    "\"scope\": {\"kinds\": [\"track\", \"alert\"], "
+    "\"categories\": [\"DPRK-MISSILE\"]}, \"purpose\": \"missile-warning\", "
+    "\"valid_from\": \"2024-03-01T00:00:00Z\", "
+    "\"valid_until\": \"2025-03-01T00:00:00Z\"}";
+
+static void consent_derivatives(void **state)
+{
+    struct gs_policy *p = *state;
+    const struct gs_consent *k;
+    char msg[1024];
+
+    add_ok(p, gs_policy_add_consent, consent_civil);
+    k = gs_policy_consent(p, "D1");
+    assert_non_null(k);
+    assert_true(gs_consent_is_derivative(k));
+    assert_int_equal(k->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    assert_string_equal(k->third_party, "");
+    assert_string_equal(k->holder, "JPN");
+    /* A release consent is none. */
+    add_ok(p, gs_policy_add_consent, consent_kinds);
+    assert_false(gs_consent_is_derivative(gs_policy_consent(p, "C1")));
+    assert_int_equal(gs_policy_consent(p, "C1")->derivatives, 0);
+    /* Revoked like any consent, by its grantor only. */
+    add_fails(p, gs_policy_add_revocation,
+              "{\"consent\": \"D1\", \"grantor\": \"JPN\", "
+              "\"at\": \"2024-06-01T00:00:00Z\"}",
+              "only KOR can revoke it");
+    add_ok(p, gs_policy_add_revocation,
+           "{\"consent\": \"D1\", \"grantor\": \"KOR\", "
+           "\"at\": \"2024-06-01T00:00:00Z\"}");
+
+    /* Both a third party and derivatives: where, and what to do. */
+    assert_int_equal(
+        add_json(p, gs_policy_add_consent,
+                 "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+                 "\"USA\", \"third_party\": \"JPN\", \"derivatives\": "
+                 "[\"civil-warning\"], \"scope\": {\"items\": [\"a\"]}, "
+                 "\"purpose\": \"p\", \"valid_from\": "
+                 "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+                 "\"2025-01-01T00:00:00Z\"}",
+                 msg, sizeof(msg)),
+        GS_ERR_INVALID);
+    assert_non_null(strstr(msg, "test.json:1:85: error: a consent has either "
+                                "\"third_party\" (a release) or "
+                                "\"derivatives\""));
+    assert_non_null(strstr(msg, "not both"));
+    /* Neither. */
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"scope\": {\"items\": [\"a\"]}, "
+              "\"purpose\": \"p\", \"valid_from\": "
+              "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "missing \"third_party\" (the nation the holder may pass the "
+              "information to) or \"derivatives\" (the derivative uses the "
+              "holder may make of it: civil-warning)");
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"derivatives\": null, \"scope\": {\"items\": "
+              "[\"a\"]}, \"purpose\": \"p\", \"valid_from\": "
+              "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "missing \"third_party\"");
+    /* An empty list or an unknown use. */
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"derivatives\": [], \"scope\": {\"items\": "
+              "[\"a\"]}, \"purpose\": \"p\", \"valid_from\": "
+              "\"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "\"derivatives\" is empty; name the derivative uses permitted "
+              "(civil-warning)");
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"USA\", \"derivatives\": [\"public-release\"], "
+              "\"scope\": {\"items\": [\"a\"]}, \"purpose\": \"p\", "
+              "\"valid_from\": \"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "test.json:1:64: error: \"public-release\" is not a derivative "
+              "use; use one of: civil-warning");
+    /* The grantor does not consent to itself. */
+    add_fails(p, gs_policy_add_consent,
+              "{\"id\": \"X\", \"grantor\": \"KOR\", \"holder\": "
+              "\"KOR\", \"derivatives\": [\"civil-warning\"], "
+              "\"scope\": {\"items\": [\"a\"]}, \"purpose\": \"p\", "
+              "\"valid_from\": \"2024-01-01T00:00:00Z\", \"valid_until\": "
+              "\"2025-01-01T00:00:00Z\"}",
+              "grantor and holder must be two different nations");
+    assert_int_equal(p->n_consents, 2);
+}
+
+/* A derivative consent never lets anything be released. */
+static void release_ignores_derivative_consents(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    struct gs_decision d;
+
+    /* KOR lets the US make civil warnings from its tracks; its label
+     * allows the US only. Passing the track to Japan is still denied. */
+    add_ok(p, gs_policy_add_consent,
+           "{\"id\": \"D2\", \"grantor\": \"KOR\", \"holder\": \"USA\", "
+           "\"derivatives\": [\"civil-warning\"], "
+           "\"scope\": {\"items\": [\"t1\"]}, \"purpose\": "
+           "\"missile-warning\", \"valid_from\": \"2024-01-01T00:00:00Z\", "
+           "\"valid_until\": \"2025-01-01T00:00:00Z\"}");
+    x = item(&it, "t1", GS_KIND_TRACK,
+             lab(p, "KOR", "군사II급비밀", "\"USA\"", "", "missile-warning"),
+             NULL);
+    expect_release(p, "USA", "JPN", T("2024-06-01T00:00:00Z"), x,
+                   GS_REASON_NO_CONSENT, NULL);
+    gs_decide_release(p, "USA", "JPN", T("2024-06-01T00:00:00Z"), x, &d);
+    assert_null(strstr(d.detail, "D2"));
+}
+
 static void release_rule4_consent_when_not_covered(void **state)
 {
     struct gs_policy *p = *state;
@@ -1010,6 +1278,315 @@ static void release_malformed_fails_closed(void **state)
     assert_false(gs_decision_allowed(&d));
 }
 
+/* ---- derivative decisions --------------------------------------------- */
+
+/* Decides a civil-warning derivative and checks the reason; returns the
+ * detail for further checks. */
+#define expect_derive(p, h, at, x, reason)                                     \
+    check_derive(p, h, at, x, reason, __LINE__)
+
+static const char *check_derive(const struct gs_policy *p, const char *h,
+                                gs_time_t at, const struct gs_item_ref *x,
+                                enum gs_reason want, int line)
+{
+    static struct gs_decision d;
+    int rc = gs_decide_derive(p, h, at, x, GS_DERIVATIVE_CIVIL_WARNING, &d);
+
+    if (rc != 0 || d.reason != want)
+        fail_msg("line %d: got %s (rc %d), want %s: %s", line,
+                 gs_reason_code(d.reason), rc, gs_reason_code(want), d.detail);
+    assert_true(d.detail[0] != '\0');
+    /* Nothing is released: no marking, no agreement. */
+    assert_string_equal(d.marking, "");
+    assert_null(d.agreement);
+    return d.detail;
+}
+
+static void has(const char *detail, const char *want)
+{
+    if (strstr(detail, want) == NULL)
+        fail_msg("detail \"%s\" lacks \"%s\"", detail, want);
+}
+
+static void derive_own_and_label(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+    const struct gs_label *jpn, *kor_civil, *kor;
+    const char *detail;
+
+    jpn =
+        lab(p, "JPN", "極秘", "\"USA\"", "\"DPRK-MISSILE\"", "missile-warning");
+    kor_civil =
+        labd(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+    kor = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+
+    /* Japan's own track: its label says nothing, Japan decides. */
+    detail =
+        expect_derive(p, "JPN", t, item(&it, "j1", GS_KIND_TRACK, jpn, NULL),
+                      GS_REASON_ALLOWED);
+    assert_string_equal(detail, "JPN may make a civil-warning derivative of "
+                                "this item: JPN's own contribution needs no "
+                                "permission");
+    /* Korea's track whose label permits it. */
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "k1", GS_KIND_TRACK, kor_civil, NULL),
+                           GS_REASON_ALLOWED);
+    has(detail, "KOR's label permits civil-warning derivatives");
+    /* A fused JPN+KOR track: each part allowed its own way. */
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, jpn, kor_civil),
+                           GS_REASON_ALLOWED);
+    assert_string_equal(detail, "JPN may make a civil-warning derivative of "
+                                "this item: JPN's own contribution needs no "
+                                "permission; KOR's label permits "
+                                "civil-warning derivatives");
+    /* Korea's track whose label does not, and no consent: denied, saying
+     * what would allow it. */
+    detail =
+        expect_derive(p, "JPN", t, item(&it, "k1", GS_KIND_TRACK, kor, NULL),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    assert_string_equal(
+        detail, "KOR's label does not permit civil-warning derivatives, and "
+                "no consent of KOR lets JPN make them from this item at this "
+                "time; KOR would have to add \"civil-warning\" to the "
+                "\"derivatives\" of its label, or grant JPN a consent with "
+                "\"derivatives\": [\"civil-warning\"] that covers this item");
+    /* Korea itself may always make one from its own track. */
+    expect_derive(p, "KOR", t, item(&it, "k1", GS_KIND_TRACK, kor, NULL),
+                  GS_REASON_ALLOWED);
+}
+
+/* One of two contributors does not permit it: denied, naming it, in either
+ * order. */
+static void derive_one_contributor_short(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+    const struct gs_label *usa_civil, *kor, *usa, *kor_civil;
+    const char *detail;
+
+    usa_civil = labd(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "\"DPRK-MISSILE\"",
+                     "missile-warning", "\"civil-warning\"");
+    usa = lab(p, "USA", "SECRET", "\"JPN\", \"KOR\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+    kor = lab(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+    kor_civil =
+        labd(p, "KOR", "군사III급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, usa_civil, kor),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "KOR's label does not permit civil-warning derivatives");
+    has(detail, "KOR would have to add");
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, kor, usa_civil),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "KOR's label does not permit");
+    detail = expect_derive(p, "JPN", t,
+                           item(&it, "f1", GS_KIND_TRACK, usa, kor_civil),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "USA's label does not permit");
+    /* The US holds it: its own part is fine, Korea's is not. */
+    detail =
+        expect_derive(p, "USA", t, item(&it, "f1", GS_KIND_TRACK, usa, kor),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "no consent of KOR lets USA make them");
+    /* Both permit it. */
+    expect_derive(p, "JPN", t,
+                  item(&it, "f1", GS_KIND_TRACK, usa_civil, kor_civil),
+                  GS_REASON_ALLOWED);
+}
+
+static void derive_by_consent(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    const struct gs_label *kor, *cat2, *other_purpose;
+    const char *detail;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+
+    add_ok(p, gs_policy_add_consent, consent_civil);
+    kor = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+              "missile-warning");
+    cat2 = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"",
+               "\"DPRK-MISSILE\", \"NUCLEAR\"", "missile-warning");
+    other_purpose = lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"",
+                        "\"DPRK-MISSILE\"", "intelligence");
+
+    x = item(&it, "k1", GS_KIND_TRACK, kor, NULL);
+    detail = expect_derive(p, "JPN", t, x, GS_REASON_ALLOWED);
+    assert_string_equal(detail, "JPN may make a civil-warning derivative of "
+                                "this item: consent D1 of KOR lets JPN make "
+                                "civil-warning derivatives of it");
+    expect_derive(p, "JPN", t, item(&it, "a1", GS_KIND_ALERT, kor, NULL),
+                  GS_REASON_ALLOWED);
+    /* Outside its scope: another kind, another category, another
+     * purpose. */
+    detail =
+        expect_derive(p, "JPN", t, item(&it, "r1", GS_KIND_REPORT, kor, NULL),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "(consent D1 does not cover this item");
+    expect_derive(p, "JPN", t, item(&it, "k2", GS_KIND_TRACK, cat2, NULL),
+                  GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    expect_derive(p, "JPN", t,
+                  item(&it, "k3", GS_KIND_TRACK, other_purpose, NULL),
+                  GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    /* For another holder: the consent is JPN's, not the US's. */
+    detail =
+        expect_derive(p, "USA", t, item(&it, "k1", GS_KIND_TRACK, kor, NULL),
+                      GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    assert_null(strstr(detail, "D1"));
+    has(detail, "grant USA a consent");
+}
+
+static void derive_consent_window_and_revocation(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    const char *detail;
+
+    add_ok(p, gs_policy_add_consent, consent_civil);
+    x = item(&it, "k1", GS_KIND_TRACK,
+             lab(p, "KOR", "군사II급비밀", "\"USA\"", "\"DPRK-MISSILE\"",
+                 "missile-warning"),
+             NULL);
+    /* Valid from 2024-03-01 (inclusive) to 2025-03-01 (exclusive). */
+    detail = expect_derive(p, "JPN", T("2024-03-01T00:00:00Z") - 1, x,
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "(consent D1 is valid only from 2024-03-01T00:00:00Z until "
+                "2025-03-01T00:00:00Z)");
+    expect_derive(p, "JPN", T("2024-03-01T00:00:00Z"), x, GS_REASON_ALLOWED);
+    expect_derive(p, "JPN", T("2025-03-01T00:00:00Z") - 1, x,
+                  GS_REASON_ALLOWED);
+    /* Expired. */
+    detail = expect_derive(p, "JPN", T("2025-03-01T00:00:00Z"), x,
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "consent D1 is valid only from");
+
+    /* Revoked: at that very instant and after, no longer. */
+    add_ok(p, gs_policy_add_revocation,
+           "{\"consent\": \"D1\", \"grantor\": \"KOR\", "
+           "\"at\": \"2024-06-01T00:00:00Z\"}");
+    expect_derive(p, "JPN", T("2024-06-01T00:00:00Z") - 1, x,
+                  GS_REASON_ALLOWED);
+    detail = expect_derive(p, "JPN", T("2024-06-01T00:00:00Z"), x,
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    has(detail, "(consent D1 was revoked by KOR on 2024-06-01T00:00:00Z)");
+    expect_derive(p, "JPN", T("2024-07-01T00:00:00Z"), x,
+                  GS_REASON_DERIVATIVE_NOT_PERMITTED);
+}
+
+/* A release consent never permits a derivative. */
+static void derive_ignores_release_consents(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const char *detail;
+
+    /* C1: KOR lets the US pass its tracks to Japan. */
+    add_ok(p, gs_policy_add_consent, consent_kinds);
+    detail = expect_derive(p, "USA", T("2024-04-01T00:00:00Z"),
+                           item(&it, "k1", GS_KIND_TRACK,
+                                lab(p, "KOR", "군사II급비밀", "\"USA\"",
+                                    "\"DPRK-MISSILE\"", "missile-warning"),
+                                NULL),
+                           GS_REASON_DERIVATIVE_NOT_PERMITTED);
+    assert_null(strstr(detail, "C1"));
+}
+
+static void derive_item_states(void **state)
+{
+    struct gs_policy *p = *state;
+    struct item it;
+    const struct gs_item_ref *x;
+    enum gs_item_state s;
+    const char *detail;
+
+    /* Even the holder's own item, even a label that permits it. */
+    x = item(
+        &it, "j1", GS_KIND_TRACK,
+        labd(p, "JPN", "極秘", "", "", "missile-warning", "\"civil-warning\""),
+        NULL);
+    for (s = GS_STATE_DESTROYED; s <= GS_STATE_SUPERSEDED; s++) {
+        it.ref.state = s;
+        detail = expect_derive(p, "JPN", T("2024-04-01T00:00:00Z"), x,
+                               GS_REASON_ITEM_NOT_ACTIVE);
+        has(detail, "item j1 is");
+    }
+    it.ref.state = GS_STATE_RETRACTED;
+    has(expect_derive(p, "JPN", T("2024-04-01T00:00:00Z"), x,
+                      GS_REASON_ITEM_NOT_ACTIVE),
+        "item j1 is retracted");
+}
+
+static void derive_malformed_fails_closed(void **state)
+{
+    struct gs_policy *p = *state;
+    struct gs_item_ref none = {"t", GS_KIND_TRACK, GS_STATE_ACTIVE, NULL, 0};
+    struct gs_label odd;
+    struct item it;
+    struct gs_decision d;
+    const struct gs_item_ref *x;
+    gs_time_t t = T("2024-04-01T00:00:00Z");
+    static const unsigned bad_uses[] = {0, 2, 3, 1u << 31};
+    size_t i;
+
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, &none, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, NULL, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    x = item(&it, "k1", GS_KIND_TRACK,
+             labd(p, "KOR", "군사II급비밀", "\"JPN\"", "", "missile-warning",
+                  "\"civil-warning\""),
+             NULL);
+    assert_int_equal(
+        gs_decide_derive(p, "XXX", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    assert_int_equal(
+        gs_decide_derive(NULL, "JPN", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    /* Not exactly one defined use. */
+    for (i = 0; i < sizeof(bad_uses) / sizeof(bad_uses[0]); i++) {
+        assert_int_equal(gs_decide_derive(p, "JPN", t, x,
+                                          (enum gs_derivative)bad_uses[i], &d),
+                         GS_ERR_INVALID);
+        assert_int_equal(d.reason, GS_REASON_MALFORMED);
+        assert_false(gs_decision_allowed(&d));
+    }
+    /* A label with a use no one defined. */
+    odd = *x->labels[0];
+    odd.derivatives |= 1u << 7;
+    x = item(&it, "k1", GS_KIND_TRACK, &odd, NULL);
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    /* Contributors with different purposes. */
+    x = item(&it, "f1", GS_KIND_TRACK,
+             labd(p, "KOR", "군사II급비밀", "\"JPN\"", "", "missile-warning",
+                  "\"civil-warning\""),
+             labd(p, "USA", "SECRET", "\"JPN\"", "", "intelligence",
+                  "\"civil-warning\""));
+    assert_int_equal(
+        gs_decide_derive(p, "JPN", t, x, GS_DERIVATIVE_CIVIL_WARNING, &d),
+        GS_ERR_INVALID);
+    assert_int_equal(d.reason, GS_REASON_MALFORMED);
+    assert_false(gs_decision_allowed(&d));
+}
+
 /* ---- access decisions ------------------------------------------------- */
 
 static void access_every_reason(void **state)
@@ -1114,12 +1691,21 @@ static void users_reject_bad_files(void **state)
 
 static void reason_codes_are_stable(void **state)
 {
-    static const char *const codes[] = {
-        "ALLOWED",           "NO_AGREEMENT",       "AGREEMENT_NOT_IN_FORCE",
-        "LEVEL_NOT_COVERED", "NOT_RELEASABLE",     "NO_CONSENT",
-        "ORIGINATOR_NOT_COVERED", "PURPOSE_NOT_PERMITTED", "ITEM_NOT_ACTIVE",
-        "NATIONALITY",       "CLEARANCE_TOO_LOW",  "NEED_TO_KNOW",
-        "PURPOSE_NOT_SERVED", "MALFORMED"};
+    static const char *const codes[] = {"ALLOWED",
+                                        "NO_AGREEMENT",
+                                        "AGREEMENT_NOT_IN_FORCE",
+                                        "LEVEL_NOT_COVERED",
+                                        "NOT_RELEASABLE",
+                                        "NO_CONSENT",
+                                        "ORIGINATOR_NOT_COVERED",
+                                        "PURPOSE_NOT_PERMITTED",
+                                        "ITEM_NOT_ACTIVE",
+                                        "NATIONALITY",
+                                        "CLEARANCE_TOO_LOW",
+                                        "NEED_TO_KNOW",
+                                        "PURPOSE_NOT_SERVED",
+                                        "MALFORMED",
+                                        "DERIVATIVE_NOT_PERMITTED"};
     enum gs_reason r;
     size_t i;
 
@@ -1130,6 +1716,10 @@ static void reason_codes_are_stable(void **state)
         assert_int_equal(gs_reason_parse(codes[i], &r), 0);
         assert_int_equal(r, i);
     }
+    /* Values already written to audit logs never move. */
+    assert_int_equal(GS_REASON_ITEM_NOT_ACTIVE, 8);
+    assert_int_equal(GS_REASON_MALFORMED, 13);
+    assert_int_equal(GS_REASON_DERIVATIVE_NOT_PERMITTED, 14);
     assert_int_equal(gs_reason_parse("OK", &r), GS_ERR_INVALID);
 }
 
@@ -1167,6 +1757,68 @@ static void stanag4774_round_trip(void **state)
     json_decref(j1);
     json_decref(j2);
     gs_diag_free(&d);
+    gs_buf_free(&b);
+}
+
+/* Derivatives travel as a PERMISSIVE category of their own, and only when
+ * some use is permitted. */
+static void stanag4774_derivatives(void **state)
+{
+    struct gs_policy *p = *state;
+    struct gs_label *l, *back;
+    struct gs_buf b;
+    struct gs_diag d;
+    json_t *j1, *j2;
+    char xml[2048], *at;
+
+    l = labd(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "\"DPRK-MISSILE\"",
+             "missile-warning", "\"civil-warning\"");
+    gs_buf_init(&b, GS_STANAG4774_MAX);
+    assert_int_equal(gs_stanag4774_write(l, &b), 0);
+    assert_non_null(strstr(gs_buf_str(&b),
+                           "<slab:Category Type=\"PERMISSIVE\" "
+                           "TagName=\"Derivatives\">\n      "
+                           "<slab:GenericValue>civil-warning"
+                           "</slab:GenericValue>\n    </slab:Category>"));
+    gs_diag_init(&d);
+    assert_int_equal(gs_stanag4774_read(p, gs_buf_str(&b), b.len, "l.xml",
+                                        p->arena, &back, &d),
+                     0);
+    assert_int_equal(back->derivatives, GS_DERIVATIVE_CIVIL_WARNING);
+    j1 = gs_label_to_json(l);
+    j2 = gs_label_to_json(back);
+    assert_true(json_equal(j1, j2));
+    json_decref(j1);
+    json_decref(j2);
+
+    /* Type must be PERMISSIVE; the values must be known uses. */
+    snprintf(xml, sizeof(xml), "%s", gs_buf_str(&b));
+    at = strstr(xml, "PERMISSIVE\" TagName=\"Derivatives");
+    assert_non_null(at);
+    memcpy(at, "INFORMATIV", 10);
+    assert_int_equal(
+        gs_stanag4774_read(p, xml, strlen(xml), "l.xml", p->arena, &back, &d),
+        GS_ERR_INVALID);
+    assert_non_null(strstr(d.msgs[d.n_msgs - 1],
+                           "category \"Derivatives\" must have "
+                           "Type=\"PERMISSIVE\""));
+    snprintf(xml, sizeof(xml), "%s", gs_buf_str(&b));
+    at = strstr(xml, ">civil-warning<");
+    assert_non_null(at);
+    memcpy(at + 1, "civil-whining", 13);
+    assert_int_equal(
+        gs_stanag4774_read(p, xml, strlen(xml), "l.xml", p->arena, &back, &d),
+        GS_ERR_INVALID);
+    assert_non_null(strstr(d.msgs[d.n_msgs - 1],
+                           "\"civil-whining\" is not a derivative use; use "
+                           "one of: civil-warning"));
+    gs_diag_free(&d);
+
+    /* None permitted: no such category at all. */
+    l = lab(p, "KOR", "군사II급비밀", "\"USA\"", "", "missile-warning");
+    gs_buf_reset(&b);
+    assert_int_equal(gs_stanag4774_write(l, &b), 0);
+    assert_null(strstr(gs_buf_str(&b), "Derivatives"));
     gs_buf_free(&b);
 }
 
@@ -1323,6 +1975,79 @@ static void simulate_reports_every_bad_case(void **state)
     gs_diag_free(&d);
 }
 
+static void simulate_derive_cases(void **state)
+{
+    static const char kor_label[] =
+        "{\"originator\": \"KOR\", \"classification\": \"군사II급비밀\", "
+        "\"releasable_to\": [\"JPN\"], \"categories\": "
+        "[\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\", "
+        "\"created\": \"2024-01-10T00:00:00Z\"}";
+    char text[8192];
+    struct gs_diag d;
+    json_t *r = NULL, *row;
+
+    (void)state;
+    snprintf(text, sizeof(text),
+             "{\"consents\": [%s], \"cases\": ["
+             "{\"name\": \"with consent\", \"holder\": \"JPN\", "
+             " \"derive\": \"civil-warning\", "
+             " \"at\": \"2024-04-01T00:00:00Z\", \"item\": {\"id\": "
+             " \"t1\", \"kind\": \"track\", \"state\": \"active\", "
+             " \"label\": %s}},"
+             "{\"name\": \"before it\", \"holder\": \"JPN\", "
+             " \"derive\": \"civil-warning\", "
+             " \"at\": \"2024-01-10T00:00:00Z\", \"item\": {\"id\": "
+             " \"t1\", \"kind\": \"track\", \"state\": \"active\", "
+             " \"label\": %s}}]}",
+             consent_civil, kor_label, kor_label);
+    gs_diag_init(&d);
+    assert_int_equal(simulate_text(text, &r, &d), 0);
+    assert_int_equal(json_array_size(r), 2);
+    row = json_array_get(r, 0);
+    assert_string_equal(json_string_value(json_object_get(row, "decision")),
+                        "allow");
+    assert_non_null(strstr(json_string_value(json_object_get(row, "detail")),
+                           "consent D1 of KOR lets JPN make civil-warning "
+                           "derivatives"));
+    /* Nothing is released: no marking. */
+    assert_null(json_object_get(row, "marking"));
+    row = json_array_get(r, 1);
+    assert_string_equal(json_string_value(json_object_get(row, "reason")),
+                        "DERIVATIVE_NOT_PERMITTED");
+    assert_null(json_object_get(row, "marking"));
+    json_decref(r);
+    gs_diag_free(&d);
+
+    /* An unknown use, where it stands; "derive" with "to"; no "at". */
+    snprintf(text, sizeof(text),
+             "{\"cases\": [\n"
+             "{\"name\": \"a\", \"holder\": \"JPN\", \"derive\": "
+             "\"press\",\n \"at\": \"2024-04-01T00:00:00Z\", \"item\": "
+             "{\"id\": \"t1\", \"kind\": \"track\", \"state\": "
+             "\"active\", \"label\": %s}},\n"
+             "{\"name\": \"b\", \"holder\": \"JPN\", \"to\": \"USA\", "
+             "\"derive\": \"civil-warning\", \"at\": "
+             "\"2024-04-01T00:00:00Z\", \"item\": {\"id\": \"t1\", "
+             "\"kind\": \"track\", \"state\": \"active\", \"label\": "
+             "%s}},\n"
+             "{\"name\": \"c\", \"holder\": \"JPN\", \"derive\": "
+             "\"civil-warning\", \"item\": {\"id\": \"t1\", \"kind\": "
+             "\"track\", \"state\": \"active\", \"label\": %s}}]}",
+             kor_label, kor_label, kor_label);
+    gs_diag_init(&d);
+    assert_int_equal(simulate_text(text, &r, &d), GS_ERR_INVALID);
+    assert_null(r);
+    assert_int_equal(d.errors, 3);
+    assert_string_equal(d.msgs[0], "sim.json:2:42: error: \"press\" is not a "
+                                   "derivative use; use one of: "
+                                   "civil-warning");
+    assert_non_null(strstr(d.msgs[1], "sim.json:4:1: error: a case has "
+                                      "either \"to\""));
+    assert_non_null(strstr(d.msgs[1], "\"derive\" (a derivative use"));
+    assert_non_null(strstr(d.msgs[2], "sim.json:5:1: error: missing \"at\""));
+    gs_diag_free(&d);
+}
+
 static void lint_warns_and_errs(void **state)
 {
     static const char agreements[] =
@@ -1371,6 +2096,36 @@ static void lint_warns_and_errs(void **state)
     gs_diag_free(&d);
 }
 
+/* A derivative consent passes nothing on: lint looks for no agreement
+ * between its holder and a third party it does not have. */
+static void lint_derivative_consent(void **state)
+{
+    struct gs_jdoc docs[2];
+    struct gs_diag d;
+
+    (void)state;
+    gs_diag_init(&d);
+    assert_int_equal(
+        gs_jdoc_parse(&docs[0], "a.json", usa_kor, strlen(usa_kor), &d), 0);
+    assert_int_equal(gs_jdoc_parse(&docs[1], "c.json", consent_civil,
+                                   strlen(consent_civil), &d),
+                     0);
+    assert_int_equal(
+        gs_policy_lint(docs, 2, T("2024-06-01T00:00:00Z"), NULL, &d), 0);
+    if (d.errors != 0 || d.warnings != 0)
+        fail_msg("unexpected: %s", gs_diag_first(&d));
+    gs_diag_free(&d);
+    /* Once expired, it says so like any consent. */
+    gs_diag_init(&d);
+    assert_int_equal(
+        gs_policy_lint(docs, 2, T("2025-06-01T00:00:00Z"), NULL, &d), 0);
+    assert_int_equal(d.warnings, 1);
+    assert_non_null(strstr(d.msgs[0], "consent D1 expired"));
+    gs_diag_free(&d);
+    gs_jdoc_free(&docs[0]);
+    gs_jdoc_free(&docs[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1386,6 +2141,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(label_parse_and_marking, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(label_dominant, setup_all, teardown),
+        cmocka_unit_test_setup_teardown(label_derivatives_json, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(label_derivatives_errors, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(label_dominant_derivatives, setup_all,
+                                        teardown),
         cmocka_unit_test_setup_teardown(release_rule2_reasons, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(release_no_agreement_between_members,
@@ -1402,14 +2163,18 @@ int main(void)
                                         setup_all, teardown),
         cmocka_unit_test_setup_teardown(release_consent_scope, setup_all,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            release_consent_window_and_revocation, setup_all, teardown),
-        cmocka_unit_test_setup_teardown(revocation_only_by_grantor,
+        cmocka_unit_test_setup_teardown(release_consent_window_and_revocation,
+                                        setup_all, teardown),
+        cmocka_unit_test_setup_teardown(revocation_only_by_grantor, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(consent_derivatives, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(release_ignores_derivative_consents,
                                         setup_all, teardown),
         cmocka_unit_test_setup_teardown(consent_rejects_bad_files, setup_all,
                                         teardown),
-        cmocka_unit_test_setup_teardown(
-            release_rule4_consent_when_not_covered, setup_all, teardown),
+        cmocka_unit_test_setup_teardown(release_rule4_consent_when_not_covered,
+                                        setup_all, teardown),
         cmocka_unit_test_setup_teardown(release_rule5_purposes, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(release_item_states, setup_all,
@@ -1418,6 +2183,19 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(release_malformed_fails_closed,
                                         setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_own_and_label, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(derive_one_contributor_short, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(derive_by_consent, setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_consent_window_and_revocation,
+                                        setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_ignores_release_consents,
+                                        setup_all, teardown),
+        cmocka_unit_test_setup_teardown(derive_item_states, setup_all,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(derive_malformed_fails_closed,
+                                        setup_all, teardown),
         cmocka_unit_test_setup_teardown(access_every_reason, setup_all,
                                         teardown),
         cmocka_unit_test_setup_teardown(users_reject_bad_files, setup_all,
@@ -1425,11 +2203,15 @@ int main(void)
         cmocka_unit_test(reason_codes_are_stable),
         cmocka_unit_test_setup_teardown(stanag4774_round_trip, setup_all,
                                         teardown),
+        cmocka_unit_test_setup_teardown(stanag4774_derivatives, setup_all,
+                                        teardown),
         cmocka_unit_test_setup_teardown(stanag4774_rejects, setup_all,
                                         teardown),
         cmocka_unit_test(simulate_evaluates_cases_in_order),
         cmocka_unit_test(simulate_reports_every_bad_case),
+        cmocka_unit_test(simulate_derive_cases),
         cmocka_unit_test(lint_warns_and_errs),
+        cmocka_unit_test(lint_derivative_consent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
