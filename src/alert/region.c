@@ -1031,6 +1031,15 @@ static void slerp(const double u[3], const double v[3], double w, double t,
     if (w < 1e-9) {
         a = 1 - t;
         b = t;
+    } else if (sin(w) < 1e-9) {
+        /* Antipodes: no single great circle. Callers sample paths far more
+         * finely than that; go straight in latitude and longitude. */
+        double la = asin(u[2]) / GS_DEG, lb = asin(v[2]) / GS_DEG;
+        double oa = atan2(u[1], u[0]) / GS_DEG, ob = atan2(v[1], v[0]) / GS_DEG;
+
+        *lat = la + t * (lb - la);
+        *lon = wrap180(oa + t * wrap180(ob - oa));
+        return;
     } else {
         a = sin((1 - t) * w) / sin(w);
         b = sin(t * w) / sin(w);

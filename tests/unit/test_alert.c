@@ -618,6 +618,20 @@ static void small_holes_and_subdivisions(void **state)
     assert_int_equal(s.n, 2);
     assert_string_equal(s.r[0]->code, "AA-1");
     assert_string_equal(s.r[1]->code, "AA-2");
+    /* The orientation is the azimuth of the major axis: 40 km east-west
+     * from 33 km west of AAA reaches it, north-south does not. */
+    {
+        struct gs_ellipse e = {40e3, 5e3, GS_PI / 2};
+
+        assert_int_equal(gs_regions_in_ellipse(r, NULL, 0.5, -0.3, &e, &s), 0);
+        assert_int_equal(s.n, 1);
+        e.orientation = 0;
+        assert_int_equal(gs_regions_in_ellipse(r, NULL, 0.5, -0.3, &e, &s), 0);
+        assert_int_equal(s.n, 0);
+        e.orientation = GS_PI / 2 - 0.8; /* 28 km east at most */
+        assert_int_equal(gs_regions_in_ellipse(r, NULL, 0.5, -0.3, &e, &s), 0);
+        assert_int_equal(s.n, 0);
+    }
     /* Across the antimeridian, with no radius at all. */
     assert_int_equal(gs_regions_near_path(r, NULL, dateline, 2, &s), 0);
     assert_int_equal(s.n, 1);
