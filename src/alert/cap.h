@@ -70,7 +70,12 @@ enum gs_cap_situation {
     GS_CAP_WITHDRAWN
 };
 
-/* An earlier message: its sender, identifier and sent time. */
+/*
+ * An earlier message: its sender, identifier and sent time. The time is
+ * written with this message's utc_offset, truncated to the minute like the
+ * earlier message's own sent was: keep one offset per sender so that the
+ * text matches what was sent.
+ */
 struct gs_cap_ref {
     char sender[GS_CAP_ID_SIZE];
     char identifier[GS_CAP_ID_SIZE];
