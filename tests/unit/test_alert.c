@@ -837,6 +837,17 @@ static void cap_alert_validates(void **state)
     assert_null(strstr(xml, "<references>"));
     assert_null(strstr(xml, "Z<"));
     assert_null(strstr(xml, "<polygon>"));
+    /* The example of docs/alerting.md is this very message. */
+    {
+        struct gs_buf ex;
+
+        gs_buf_init(&ex, 1 << 20);
+        assert_int_equal(gs_buf_read_file(&ex, GSOMIA_SOURCE_DIR
+                                          "/examples/cap/alert-2022-10-04.xml"),
+                         0);
+        assert_string_equal(gs_buf_str(&ex), xml);
+        gs_buf_free(&ex);
+    }
     free(xml);
 }
 
