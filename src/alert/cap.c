@@ -99,7 +99,9 @@ static bool situation_ok(const struct gs_cap_message *m)
     case GS_CAP_ALERT:
         return m->situation == GS_CAP_LAUNCHED;
     case GS_CAP_UPDATE:
-        return m->situation == GS_CAP_LAUNCHED || m->situation == GS_CAP_PASSED;
+        return m->situation == GS_CAP_LAUNCHED ||
+               m->situation == GS_CAP_PASSED ||
+               m->situation == GS_CAP_FELL_ON_LAND;
     case GS_CAP_CANCEL:
         return m->situation == GS_CAP_FELL_AT_SEA ||
                m->situation == GS_CAP_WITHDRAWN;
@@ -115,7 +117,7 @@ static bool message_ok(const struct gs_cap_message *m)
     if ((unsigned)m->msg_type > GS_CAP_CANCEL ||
         (unsigned)m->status > GS_CAP_TEST ||
         (unsigned)m->certainty > GS_CAP_LIKELY ||
-        (unsigned)m->situation > GS_CAP_WITHDRAWN || !situation_ok(m))
+        (unsigned)m->situation > GS_CAP_FELL_ON_LAND || !situation_ok(m))
         return false;
     if (!id_ok(m->sender) || !id_ok(m->identifier))
         return false;
@@ -223,6 +225,16 @@ static void sentences(const struct gs_cap_message *m, struct gs_buf *headline,
         gs_buf_append_str(desc, " is no longer expected to reach them.");
         *instruction = "No action is needed.";
         break;
+    case GS_CAP_FELL_ON_LAND:
+        gs_buf_append_str(headline, "Missile appears to have fallen in ");
+        area_names(m, headline);
+        gs_buf_append_str(desc, "The missile ");
+        launch_words(m, desc);
+        gs_buf_append_str(desc, " appears to have fallen in ");
+        area_names(m, desc);
+        gs_buf_append_str(desc, ". Further information will follow.");
+        *instruction = "Stay indoors and away from the area. " DEBRIS;
+        break;
     }
 }
 
@@ -282,9 +294,10 @@ int gs_cap_write(const struct gs_cap_message *m, struct gs_buf *b)
     xmlNewTextChild(info, ns, X("category"), X("Safety"));
     xmlNewTextChild(info, ns, X("event"), X("Ballistic missile"));
     xmlNewTextChild(info, ns, X("responseType"),
-                    X(m->situation == GS_CAP_FELL_AT_SEA ? "AllClear"
-                      : m->situation == GS_CAP_WITHDRAWN ? "None"
-                                                         : "Shelter"));
+                    X(m->situation == GS_CAP_FELL_AT_SEA    ? "AllClear"
+                      : m->situation == GS_CAP_WITHDRAWN    ? "None"
+                      : m->situation == GS_CAP_FELL_ON_LAND ? "Avoid"
+                                                            : "Shelter"));
     xmlNewTextChild(info, ns, X("urgency"), X("Immediate"));
     xmlNewTextChild(info, ns, X("severity"), X("Extreme"));
     xmlNewTextChild(info, ns, X("certainty"), X(certainties[m->certainty]));

@@ -62,12 +62,15 @@ enum gs_cap_certainty { GS_CAP_OBSERVED, GS_CAP_LIKELY };
  *   clear, do not approach debris).
  * - WITHDRAWN: the warning is withdrawn, the missile no longer threatens
  *   the areas or was not confirmed (Cancel; responseType None).
+ * - FELL_ON_LAND: it appears to have fallen in the areas (Update; keep
+ *   away from anything fallen: responseType Avoid).
  */
 enum gs_cap_situation {
     GS_CAP_LAUNCHED,
     GS_CAP_PASSED,
     GS_CAP_FELL_AT_SEA,
-    GS_CAP_WITHDRAWN
+    GS_CAP_WITHDRAWN,
+    GS_CAP_FELL_ON_LAND
 };
 
 /*
@@ -107,7 +110,7 @@ struct gs_cap_message {
  * Appends the CAP 1.2 document for m to b (UTF-8, with an XML declaration).
  * Checks m first: sender and identifier syntax, references present exactly
  * for Update and Cancel, situation allowed for the message type (LAUNCHED
- * for Alert; LAUNCHED or PASSED for Update; FELL_AT_SEA or WITHDRAWN for
+ * for Alert; LAUNCHED, PASSED or FELL_ON_LAND for Update; FELL_AT_SEA or WITHDRAWN for
  * Cancel), 1 to GS_CAP_MAX_AREAS areas that are subdivisions, expires after
  * sent, offsets within +-14 hours in whole minutes. GS_ERR_INVALID (b
  * unchanged) when a check fails, GS_ERR_TOO_BIG when b is full.

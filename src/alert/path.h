@@ -24,6 +24,8 @@
 
 #define GS_PATH_RADIUS_MIN 10e3  /* m */
 #define GS_PATH_RADIUS_MAX 300e3 /* m */
+/* Points in a path of two hours at 10 s, with room to spare. */
+#define GS_PATH_POINTS_MAX 800
 
 struct gs_path_point {
     double lat, lon; /* degrees */

@@ -20,7 +20,6 @@
 
 #define PATH_STEP 10.0     /* s between points of the ground path */
 #define PATH_MAX_TIME 7200 /* s */
-#define PATH_POINTS 800
 #define MOVE_MIN 10e3     /* m: an impact moving less is not news */
 #define TIME_MOVE 10.0    /* s */
 #define ENDED_HEIGHT 20e3 /* m: a track lost this low has come down */
@@ -46,7 +45,7 @@ struct gs_alert_rules {
     gs_alert_overflight_fn overflight;
     void *ctx;
     struct slot slots[GS_ALERT_RULES_MAX];
-    struct gs_path_point path[PATH_POINTS];
+    struct gs_path_point path[GS_PATH_POINTS_MAX];
 };
 
 struct gs_alert_rules *gs_alert_rules_new(const char *nation,
@@ -201,7 +200,7 @@ static void overflight(struct gs_alert_rules *r, struct slot *s,
     struct gs_alert_event *e;
 
     if (r->overflight == NULL ||
-        gs_path_predict(u, PATH_STEP, PATH_MAX_TIME, r->path, PATH_POINTS,
+        gs_path_predict(u, PATH_STEP, PATH_MAX_TIME, r->path, GS_PATH_POINTS_MAX,
                         &npath) < 0)
         return;
     k = r->overflight(r->ctx, r->path, npath, found, GS_ALERT_NATIONS_MAX);

@@ -1,25 +1,45 @@
 /*
  * warning.c - civil warning decisions; see warning.h.
+ *
+ * A slot is one warning: the tracks it covers (the objects of one launch,
+ * or of a salvo, flying close together), the areas named so far, and what
+ * has been said. A track joins a standing warning when it is within
+ * GROUP_DISTANCE of one of its tracks at about the same time.
  */
 #include "alert/warning.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/time.h"
+#include "track/geo.h"
 
 #define PATH_STEP 10.0
 #define PATH_MAX_TIME 7200
-#define PATH_POINTS 800
-#define ENDED_HEIGHT 20e3 /* m */
-#define ENDED_MARGIN 30.0 /* s before the predicted impact */
-#define SHELTER_AFTER 300 /* s after a lost track's predicted impact */
+#define ENDED_HEIGHT 20e3     /* m */
+#define ENDED_MARGIN 30.0     /* s before the predicted impact */
+#define GROUP_DISTANCE 300e3  /* m */
+#define GROUP_TIME 60.0       /* s */
+#define MEMBERS_MAX 8
+#define PASS_MARGIN 30.0      /* s after the predicted passage or impact */
+#define STALE 120.0           /* s without news or prediction: forgotten */
+
+struct member {
+    char track[GS_TRACK_ID_SIZE];
+    bool ended, came_down, clear;
+    enum gs_warning_where where; /* of its (predicted) impact */
+    double lat, lon;             /* degrees, at time t */
+    gs_time_t t;
+    gs_time_t t_clear;  /* its path leaves the areas then (0: unknown) */
+    gs_time_t t_impact; /* predicted impact (0: none) */
+};
 
 struct slot {
-    bool used, issued, closed;
-    char track[GS_TRACK_ID_SIZE];
+    bool used, closed, passed;
+    unsigned id;
+    struct member m[MEMBERS_MAX];
+    int n_m;
     unsigned number;
     struct gs_warning_area areas[GS_WARNING_AREAS_MAX];
     int n_areas;
@@ -29,23 +49,12 @@ struct slot {
 struct gs_warning_engine {
     gs_warning_areas_fn areas;
     void *ctx;
+    unsigned next_id;
     struct slot slots[GS_WARNING_TRACKS_MAX];
-    struct gs_path_point path[PATH_POINTS];
+    struct gs_path_point path[GS_PATH_POINTS_MAX];
     struct gs_warning_area found[GS_WARNING_AREAS_MAX];
+    struct gs_warning_area spare[GS_WARNING_AREAS_MAX];
 };
-
-/* snprintf for text a person reads: truncation is acceptable there. */
-static void text(char *dst, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void text(char *dst, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(dst, n, fmt, ap);
-    va_end(ap);
-}
 
 const char *gs_warning_type_name(enum gs_warning_type t)
 {
@@ -75,63 +84,92 @@ void gs_warning_engine_free(struct gs_warning_engine *e)
     gs_free(e);
 }
 
-static struct slot *find(struct gs_warning_engine *e, const char *track,
-                         bool make)
+/* The standing warning that covers track, and its member index. */
+static struct slot *member_of(struct gs_warning_engine *e, const char *track,
+                              int *mi)
 {
-    struct slot *free_slot = NULL, *oldest = NULL;
+    size_t i;
+    int k;
+
+    for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
+        struct slot *s = &e->slots[i];
+
+        for (k = 0; s->used && k < s->n_m; k++)
+            if (strcmp(s->m[k].track, track) == 0) {
+                *mi = k;
+                return s;
+            }
+    }
+    return NULL;
+}
+
+static double distance(double lat1, double lon1, double lat2, double lon2)
+{
+    double d = 0;
+
+    gs_geodesic_inverse(lat1 * GS_DEG, lon1 * GS_DEG, lat2 * GS_DEG,
+                        lon2 * GS_DEG, &d, NULL);
+    return d;
+}
+
+/* An open warning with a track near u now, or NULL. */
+static struct slot *near_group(struct gs_warning_engine *e,
+                               const struct gs_track_update *u)
+{
+    size_t i;
+    int k;
+
+    for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
+        struct slot *s = &e->slots[i];
+
+        if (!s->used || s->closed || s->n_m == MEMBERS_MAX)
+            continue;
+        for (k = 0; k < s->n_m; k++) {
+            const struct member *m = &s->m[k];
+            double dt = (double)(u->time - m->t) * 1e-6;
+
+            if (dt > -GROUP_TIME && dt < GROUP_TIME &&
+                distance(u->lat, u->lon, m->lat, m->lon) < GROUP_DISTANCE)
+                return s;
+        }
+    }
+    return NULL;
+}
+
+/* A free slot; else the closed one that ended longest ago (a standing
+ * warning is never forgotten). */
+static struct slot *new_group(struct gs_warning_engine *e)
+{
+    struct slot *best = NULL;
     size_t i;
 
     for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
         struct slot *s = &e->slots[i];
 
-        if (s->used && strcmp(s->track, track) == 0)
-            return s;
-        if (!s->used && free_slot == NULL)
-            free_slot = s;
-        if (s->used && (s->closed || !s->issued) &&
-            (oldest == NULL || s->last < oldest->last))
-            oldest = s;
+        if (!s->used) {
+            best = s;
+            break;
+        }
+        if (s->closed && (best == NULL || s->last < best->last))
+            best = s;
     }
-    if (!make)
-        return NULL;
-    if (free_slot == NULL)
-        free_slot = oldest; /* a standing warning is never forgotten */
-    if (free_slot != NULL) {
-        memset(free_slot, 0, sizeof(*free_slot));
-        free_slot->used = true;
-        snprintf(free_slot->track, sizeof(free_slot->track), "%s", track);
-    }
-    return free_slot;
+    if (best != NULL)
+        memset(best, 0, sizeof(*best));
+    return best;
 }
 
-/* "07:27 UTC" */
-static void hhmm(gs_time_t t, char out[16])
+static void join(struct slot *s, const struct gs_track_update *u)
 {
-    char buf[GS_TIME_STRLEN];
+    struct member *m = &s->m[s->n_m++];
 
-    if (t == 0 || gs_time_format(t, buf, sizeof(buf)) < 0 || strlen(buf) < 16) {
-        snprintf(out, 16, "unknown");
-        return;
-    }
-    snprintf(out, 16, "%.5s UTC", buf + 11);
-}
-
-static void area_list(const struct slot *s, char *out, size_t n)
-{
-    size_t len = 0;
-    int i;
-
-    out[0] = '\0';
-    for (i = 0; i < s->n_areas && len < n; i++)
-        len += (size_t)snprintf(out + len, n - len, "%s%s",
-                                i == 0                ? ""
-                                : i == s->n_areas - 1 ? " and "
-                                                      : ", ",
-                                s->areas[i].name);
+    memset(m, 0, sizeof(*m));
+    snprintf(m->track, sizeof(m->track), "%s", u->track);
+    s->used = true;
 }
 
 static struct gs_warning *emit(struct slot *s, enum gs_warning_type type,
-                               enum gs_warning_response response, gs_time_t at,
+                               enum gs_cap_situation situation,
+                               const char *track, gs_time_t at,
                                struct gs_warning *out, size_t max, size_t *n)
 {
     struct gs_warning *w;
@@ -141,8 +179,9 @@ static struct gs_warning *emit(struct slot *s, enum gs_warning_type type,
     w = &out[(*n)++];
     memset(w, 0, sizeof(*w));
     w->type = type;
-    w->response = response;
-    snprintf(w->track_id, sizeof(w->track_id), "%s", s->track);
+    w->situation = situation;
+    w->warning = s->id;
+    snprintf(w->track_id, sizeof(w->track_id), "%s", track);
     w->number = ++s->number;
     w->based_on = at;
     memcpy(w->areas, s->areas, sizeof(w->areas));
@@ -152,7 +191,7 @@ static struct gs_warning *emit(struct slot *s, enum gs_warning_type type,
     return w;
 }
 
-/* Adds the areas found to the slot's; true when one was new. */
+/* Adds the areas found to the warning's; true when one was new. */
 static bool unite(struct slot *s, const struct gs_warning_area *a, size_t k)
 {
     bool grew = false;
@@ -171,127 +210,159 @@ static bool unite(struct slot *s, const struct gs_warning_area *a, size_t k)
     return grew;
 }
 
-static void shelter_text(const struct slot *s, bool inside,
-                         struct gs_warning *w)
+/* The warning's last word, once every track of it has ended: fallen in
+ * the areas, at sea, elsewhere; or nothing when all were lost (the warning
+ * then stands until it expires). */
+static void ended(struct slot *s, const char *track, gs_time_t at,
+                  struct gs_warning *out, size_t max, size_t *n)
 {
-    char names[400], launch[16], impact[16];
+    bool land = false, sea = false, down = false;
+    int k;
 
-    area_list(s, names, sizeof(names));
-    hhmm(s->launch_time, launch);
-    hhmm(s->impact_time, impact);
-    text(w->headline, sizeof(w->headline), "Missile launch: take shelter in %s",
-         names);
-    text(w->description, sizeof(w->description),
-         "A ballistic missile was launched at about %s. It may %s %s. "
-         "It is expected to come down at about %s%s.",
-         launch, inside ? "fall in or pass over" : "pass over", names, impact,
-         inside ? "" : ", outside these areas");
-    text(w->instruction, sizeof(w->instruction),
-         "Go inside a sturdy building or underground now. If there is "
-         "none, take cover and protect your head. Stay away from "
-         "windows.");
+    for (k = 0; k < s->n_m; k++) {
+        if (!s->m[k].ended)
+            return;
+        if (!s->m[k].came_down)
+            continue;
+        down = true;
+        land = land || s->m[k].where == GS_WHERE_AREAS;
+        sea = sea || s->m[k].where == GS_WHERE_SEA;
+    }
+    s->closed = true;
+    if (!down)
+        return;
+    if (land)
+        emit(s, GS_WARNING_UPDATE, GS_CAP_FELL_ON_LAND, track, at, out, max,
+             n);
+    else
+        emit(s, GS_WARNING_CANCEL,
+             sea ? GS_CAP_FELL_AT_SEA : GS_CAP_WITHDRAWN, track, at, out,
+             max, n);
+}
+
+/* Seconds after the path's first point from which nothing of it touches
+ * an area: the first point of the shortest empty suffix (by bisection:
+ * a suffix of an empty suffix is empty). */
+static double clear_after(struct gs_warning_engine *e, size_t npath)
+{
+    struct gs_ground_point none;
+    enum gs_warning_where where;
+    size_t lo = 0, hi = npath; /* suffix from hi is empty; from lo not */
+
+    memset(&none, 0, sizeof(none));
+    if (npath == 0)
+        return 0;
+    if (e->areas(e->ctx, e->path, npath, &none, e->spare,
+                 GS_WARNING_AREAS_MAX, &where) == 0)
+        return e->path[0].t;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (e->areas(e->ctx, e->path + mid, npath - mid, &none, e->spare,
+                     GS_WARNING_AREAS_MAX, &where) == 0)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi < npath ? e->path[hi].t : e->path[npath - 1].t;
 }
 
 size_t gs_warning_engine_update(struct gs_warning_engine *e,
                                 const struct gs_track_update *u,
                                 struct gs_warning *out, size_t max)
 {
-    struct slot *s = find(e, u->track, u->status != GS_TRACK_LOST);
-    struct gs_warning *w;
-    size_t n = 0, k, npath = 0;
-    bool inside = false;
-    char names[400], when[16];
+    int mi = 0, k;
+    struct slot *s = member_of(e, u->track, &mi);
+    struct member *m = s != NULL ? &s->m[mi] : NULL;
+    size_t n = 0, found, npath = 0;
+    enum gs_warning_where where = GS_WHERE_SEA;
 
-    if (s == NULL || s->closed || u->time < s->last)
+    if (s != NULL && (s->closed || m->ended || u->time < m->t))
         return 0;
-    s->last = u->time;
-    if (u->launch.valid)
-        s->launch_time = u->launch.time;
-    if (u->impact.valid)
-        s->impact_time = u->impact.time;
     if (u->status == GS_TRACK_LOST) {
-        bool came_down =
-            u->h < ENDED_HEIGHT ||
-            (s->impact_time != 0 &&
-             (double)(u->time - s->impact_time) * 1e-6 >= -ENDED_MARGIN);
+        struct gs_ground_point none;
 
-        s->closed = true;
-        if (!s->issued)
+        if (m == NULL)
             return 0;
-        w = emit(s, GS_WARNING_UPDATE,
-                 came_down ? GS_RESPONSE_ALL_CLEAR : GS_RESPONSE_SHELTER,
-                 u->time, out, max, &n);
-        if (w == NULL)
-            return n;
-        area_list(s, names, sizeof(names));
-        hhmm(s->impact_time, when);
-        if (came_down) {
-            text(w->headline, sizeof(w->headline),
-                 "All clear: the missile has come down");
-            text(w->description, sizeof(w->description),
-                 "The missile came down at about %s. The danger to %s "
-                 "is over.",
-                 when, names);
-            text(w->instruction, sizeof(w->instruction),
-                 "Do not approach anything that may have fallen; "
-                 "report it to the police.");
+        m->ended = true;
+        m->came_down = u->h < ENDED_HEIGHT ||
+                       (u->impact.valid &&
+                        (double)(u->time - u->impact.time) * 1e-6 >=
+                            -ENDED_MARGIN);
+        memset(&none, 0, sizeof(none));
+        if (m->came_down)
+            e->areas(e->ctx, NULL, 0, u->impact.valid ? &u->impact : &none,
+                     e->found, GS_WARNING_AREAS_MAX, &m->where);
+        s->last = u->time;
+        ended(s, u->track, u->time, out, max, &n);
+        return n;
+    }
+    /* The path from now: ballistic from the current state. In boost that
+     * is the least the missile will fly - it keeps accelerating - so what
+     * lies under it is threatened already. */
+    if (gs_path_predict(u, PATH_STEP, PATH_MAX_TIME, e->path,
+                        GS_PATH_POINTS_MAX, &npath) < 0)
+        return 0;
+    {
+        struct gs_ground_point none;
+
+        memset(&none, 0, sizeof(none));
+        found = e->areas(e->ctx, e->path, npath,
+                         u->impact.valid ? &u->impact : &none, e->found,
+                         GS_WARNING_AREAS_MAX, &where);
+    }
+    if (s == NULL) {
+        if (found == 0)
+            return 0;
+        s = near_group(e, u);
+        if (s == NULL) {
+            s = new_group(e);
+            if (s == NULL)
+                return 0;
+            s->id = ++e->next_id;
+            join(s, u);
+            m = &s->m[0];
         } else {
-            hhmm(s->impact_time + SHELTER_AFTER * GS_USEC_PER_SEC, when);
-            text(w->headline, sizeof(w->headline),
-                 "Missile tracking lost: stay sheltered");
-            text(w->description, sizeof(w->description),
-                 "The missile is no longer being tracked. It may still "
-                 "threaten %s.",
-                 names);
-            text(w->instruction, sizeof(w->instruction),
-                 "Stay inside a sturdy building or underground until "
-                 "%s.",
-                 when);
+            join(s, u);
+            m = &s->m[s->n_m - 1];
         }
+    }
+    m->lat = u->lat;
+    m->lon = u->lon;
+    m->t = u->time;
+    m->t_clear = u->time + (gs_time_t)(clear_after(e, npath) * 1e6);
+    m->where = where;
+    m->t_impact = u->impact.valid ? u->impact.time : 0;
+    s->last = u->time;
+    if (u->launch.valid && s->launch_time == 0)
+        s->launch_time = u->launch.time;
+    if (u->impact.valid && u->impact.time > s->impact_time)
+        s->impact_time = u->impact.time;
+    if (s->number == 0) {
+        unite(s, e->found, found);
+        emit(s, GS_WARNING_ALERT, GS_CAP_LAUNCHED, u->track, u->time, out,
+             max, &n);
         return n;
     }
-    if (u->phase == GS_PHASE_BOOST || !u->impact.valid)
-        return 0;
-    if (gs_path_predict(u, PATH_STEP, PATH_MAX_TIME, e->path, PATH_POINTS,
-                        &npath) < 0)
-        return 0;
-    k = e->areas(e->ctx, e->path, npath, &u->impact, e->found,
-                 GS_WARNING_AREAS_MAX, &inside);
-    if (!s->issued) {
-        if (k == 0)
-            return 0;
-        unite(s, e->found, k);
-        s->issued = true;
-        w = emit(s, GS_WARNING_ALERT, GS_RESPONSE_SHELTER, u->time, out, max,
-                 &n);
-        if (w != NULL)
-            shelter_text(s, inside, w);
+    if (unite(s, e->found, found)) {
+        s->passed = false;
+        emit(s, GS_WARNING_UPDATE, GS_CAP_LAUNCHED, u->track, u->time, out,
+             max, &n);
         return n;
     }
-    if (k > 0 && unite(s, e->found, k)) {
-        w = emit(s, GS_WARNING_UPDATE, GS_RESPONSE_SHELTER, u->time, out, max,
-                 &n);
-        if (w != NULL)
-            shelter_text(s, inside, w);
-        return n;
-    }
-    if (k == 0) {
-        /* Nothing left under its path, and it falls elsewhere: passed. */
-        s->closed = true;
-        w = emit(s, GS_WARNING_UPDATE, GS_RESPONSE_ALL_CLEAR, u->time, out, max,
-                 &n);
-        if (w != NULL) {
-            area_list(s, names, sizeof(names));
-            hhmm(s->impact_time, when);
-            text(w->headline, sizeof(w->headline),
-                 "All clear: the missile has passed");
-            text(w->description, sizeof(w->description),
-                 "The missile has passed %s. It is expected to come "
-                 "down at about %s, outside these areas.",
-                 names, when);
-            text(w->instruction, sizeof(w->instruction),
-                 "Do not approach anything that may have fallen; "
-                 "report it to the police.");
+    /* Passed: no track has anything left under its path, and each falls
+     * outside the areas. */
+    m->clear = found == 0 && u->impact.valid && u->phase != GS_PHASE_BOOST &&
+               where != GS_WHERE_AREAS;
+    if (!s->passed) {
+        bool all = true;
+
+        for (k = 0; k < s->n_m; k++)
+            all = all && (s->m[k].ended || s->m[k].clear);
+        if (all) {
+            s->passed = true;
+            emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, u->track, u->time,
+                 out, max, &n);
         }
     }
     return n;
@@ -301,27 +372,70 @@ size_t gs_warning_engine_retract(struct gs_warning_engine *e,
                                  const char *track_id, gs_time_t at,
                                  struct gs_warning *out, size_t max)
 {
-    struct slot *s = find(e, track_id, false);
-    struct gs_warning *w;
+    int mi = 0, k;
+    struct slot *s = member_of(e, track_id, &mi);
     size_t n = 0;
-    char names[400];
+    bool others = false;
 
     if (s == NULL || s->closed)
         return 0;
-    s->closed = true;
-    if (!s->issued)
+    /* It no longer counts; the warning stands on the others, if any. */
+    s->m[mi] = s->m[--s->n_m];
+    for (k = 0; k < s->n_m; k++)
+        others = others || !s->m[k].ended;
+    if (others)
         return 0;
-    w = emit(s, GS_WARNING_CANCEL, GS_RESPONSE_ALL_CLEAR, at, out, max, &n);
-    if (w != NULL) {
-        area_list(s, names, sizeof(names));
-        text(w->headline, sizeof(w->headline),
-             "Cancelled: the missile warning was issued in error");
-        text(w->description, sizeof(w->description),
-             "The earlier missile warning for %s is cancelled: the "
-             "track it was based on has been withdrawn.",
-             names);
-        text(w->instruction, sizeof(w->instruction),
-             "You may resume normal activities.");
+    s->closed = true;
+    emit(s, GS_WARNING_CANCEL, GS_CAP_WITHDRAWN, track_id, at, out, max, &n);
+    return n;
+}
+
+size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
+                              struct gs_warning *out, size_t max)
+{
+    gs_time_t margin = (gs_time_t)(PASS_MARGIN * 1e6);
+    size_t i, n = 0;
+    int k;
+
+    for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
+        struct slot *s = &e->slots[i];
+        bool passed = true, down = true;
+        const char *track = NULL;
+
+        if (!s->used || s->closed || s->number == 0)
+            continue;
+        for (k = 0; k < s->n_m; k++) {
+            struct member *m = &s->m[k];
+
+            /* A track that went quiet with nothing predicted (a stage
+             * seen only in boost, say) says nothing either way. */
+            if (!m->ended && m->t_impact == 0 &&
+                m->t + (gs_time_t)(STALE * 1e6) <= now)
+                m->ended = true;
+            if (m->ended)
+                continue;
+            track = m->track;
+            passed = passed && m->t_clear != 0 && m->t_clear + margin <= now &&
+                     m->where != GS_WHERE_AREAS && m->t_impact != 0;
+            down = down && m->t_impact != 0 && m->t_impact + margin <= now;
+        }
+        if (track == NULL)
+            continue;
+        if (down) {
+            /* Every object has come down by its prediction: the tracks
+             * lost sight of them (beyond the radars), the predictions
+             * stand. */
+            for (k = 0; k < s->n_m; k++)
+                if (!s->m[k].ended) {
+                    s->m[k].ended = true;
+                    s->m[k].came_down = true;
+                }
+            ended(s, track, now, out, max, &n);
+        } else if (passed && !s->passed) {
+            s->passed = true;
+            emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, track, now, out, max,
+                 &n);
+        }
     }
     return n;
 }

@@ -4,25 +4,28 @@
  *
  * Fed the tracks a node may use for public warnings (only those whose
  * every contributor permits unclassified civil-warning derivatives: the
- * caller's business), one warning per track:
+ * caller's business), one warning per track, as CAP 1.2 messages (cap.h)
+ * will say it:
  *
- *   Alert   once the motor has burnt out and an impact is predicted, the
- *           first time the areas (the prefectures under the predicted
- *           ground path, path.h, or touching the 95 % impact ellipse) are
- *           not empty: take shelter;
- *   Update  when more areas come under the path (the areas only grow
- *           while a warning stands: people already told to shelter are
- *           not told otherwise until it is over);
- *           when the missile has passed: no area is under the rest of
- *           its path and it will fall outside them: all clear;
- *           when the track ends: all clear if it came down, and if it
- *           was lost before, how long to stay sheltered (until the
- *           predicted impact time plus 5 minutes);
- *   Cancel  when the track is withdrawn by its originator.
- * After all clear, lost or cancel the warning is closed.
+ *   Alert   (LAUNCHED) once the motor has burnt out and an impact is
+ *           predicted, the first time the areas (the prefectures under the
+ *           predicted ground path, path.h, or touching the 95 % impact
+ *           ellipse) are not empty: take shelter;
+ *   Update  (LAUNCHED) when more areas come under the path (areas only
+ *           grow while a warning stands: people told to shelter are not
+ *           told otherwise until it is over);
+ *           (PASSED) when nothing is left under the rest of the path and
+ *           the missile will fall outside the areas;
+ *           (FELL_ON_LAND) when the track ends on the ground inside them;
+ *   Cancel  (FELL_AT_SEA) when the track ends at sea, or elsewhere
+ *           outside them (WITHDRAWN);
+ *           (WITHDRAWN) when the track is withdrawn by its originator.
+ * A track lost before it comes down ends the warning without a message:
+ * the warning stands until it expires (the caller sets expires after the
+ * predicted impact), as nothing says the danger has passed. After the
+ * last message the warning is closed.
  *
- * A warning names only areas and coarse times: no sensor, no coordinates,
- * no covariance. Times are rounded to the minute by the CAP writer.
+ * A warning names only areas and coarse times: no sensor, no coordinates.
  *
  * Pure and bounded like rules.h (GS_WARNING_TRACKS_MAX tracks).
  */
@@ -32,12 +35,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alert/cap.h"
 #include "alert/path.h"
 #include "track/update.h"
 
 #define GS_WARNING_TRACKS_MAX 64
 #define GS_WARNING_AREAS_MAX 64
-#define GS_WARNING_TEXT_SIZE 512
 
 struct gs_warning_area {
     char code[16]; /* ISO 3166-2, "JP-02" */
@@ -47,30 +50,28 @@ struct gs_warning_area {
 /*
  * The areas under a predicted ground path p[0..n) (each point with its
  * radius) or touching the impact ellipse (impact may be invalid), at most
- * max, in a stable order; *impact_inside says whether the impact point
- * itself falls inside one of them.
+ * max, in a stable order. *where says where the impact point itself falls:
+ * in one of the areas, at sea, or elsewhere (another country's land).
  */
-typedef size_t (*gs_warning_areas_fn)(void *ctx, const struct gs_path_point *p,
-                                      size_t n,
+enum gs_warning_where { GS_WHERE_AREAS, GS_WHERE_SEA, GS_WHERE_ELSEWHERE };
+typedef size_t (*gs_warning_areas_fn)(void *ctx,
+                                      const struct gs_path_point *p, size_t n,
                                       const struct gs_ground_point *impact,
                                       struct gs_warning_area *out, size_t max,
-                                      bool *impact_inside);
+                                      enum gs_warning_where *where);
 
 enum gs_warning_type { GS_WARNING_ALERT, GS_WARNING_UPDATE, GS_WARNING_CANCEL };
-enum gs_warning_response { GS_RESPONSE_SHELTER, GS_RESPONSE_ALL_CLEAR };
 
 struct gs_warning {
     enum gs_warning_type type;
-    enum gs_warning_response response;
-    char track_id[GS_TRACK_ID_SIZE];
+    enum gs_cap_situation situation;
+    unsigned warning; /* which warning: 1, 2, ... in this engine */
+    char track_id[GS_TRACK_ID_SIZE]; /* the track that moved it */
     unsigned number; /* 1, 2, ... within this track's warning */
     gs_time_t based_on;
     struct gs_warning_area areas[GS_WARNING_AREAS_MAX];
     int n_areas;
     gs_time_t launch_time, impact_time; /* 0 when unknown */
-    char headline[160];
-    char description[GS_WARNING_TEXT_SIZE];
-    char instruction[GS_WARNING_TEXT_SIZE];
 };
 
 const char *gs_warning_type_name(enum gs_warning_type t); /* "Alert" ... */
@@ -86,6 +87,18 @@ void gs_warning_engine_free(struct gs_warning_engine *e);
 size_t gs_warning_engine_update(struct gs_warning_engine *e,
                                 const struct gs_track_update *u,
                                 struct gs_warning *out, size_t max);
+
+/*
+ * The clock moves on to now (the latest plot time: the node's own clock
+ * of events) with no news of some tracks - they have flown beyond the
+ * radars. A warning whose every track's predicted path has left the areas
+ * PASS_MARGIN ago (30 s), falling outside them, says the missile passed;
+ * one whose every track has reached its predicted impact 30 s ago ends as
+ * if it had come down there. A track quiet for 120 s that never had an
+ * impact predicted no longer counts. Writes up to max warnings, returns how many.
+ */
+size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
+                              struct gs_warning *out, size_t max);
 
 /* The track was withdrawn: its Cancel, if a warning stands (0 or 1). */
 size_t gs_warning_engine_retract(struct gs_warning_engine *e,

@@ -47,6 +47,7 @@
 #define GS_AUDIT_COSIGN "co-signature"  /* an agreement signed by a party */
 #define GS_AUDIT_CONNECTION "connection" /* a peer connection refused */
 #define GS_AUDIT_WITNESS "witness"      /* a partner's tree head checked */
+#define GS_AUDIT_DERIVATIVE "derivative" /* a public derivative (civil warning) made from an item */
 
 struct gs_audit_record {
     gs_time_t time;

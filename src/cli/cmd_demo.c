@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert/region.h"
 #include "audit/log.h"
 #include "base/alloc.h"
 #include "base/err.h"
@@ -49,6 +50,7 @@
 #define USA 1
 #define JPN 2
 #define ITEMS_MAX (1u << 16) /* items followed, a power of two */
+#define ALERTS_MAX 64        /* alerts followed per node */
 #define DEFAULT_SPEED 12.0
 #define DEFAULT_PORT 7741
 
@@ -83,16 +85,19 @@ static const struct {
      "{\"originator\": \"KOR\", \"classification\": \"군사II급비밀\",\n"
      " \"releasable_to\": [\"USA\", \"JPN\"],\n"
      " \"categories\": [\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\",\n"
+     " \"derivatives\": [\"civil-warning\"],\n"
          " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
     {"USA", "usa", "indopacom", "SECRET",
      "{\"originator\": \"USA\", \"classification\": \"SECRET\",\n"
      " \"releasable_to\": [\"JPN\", \"KOR\"],\n"
      " \"categories\": [\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\",\n"
+     " \"derivatives\": [\"civil-warning\"],\n"
          " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
     {"JPN", "jpn", "tokyo", "極秘",
      "{\"originator\": \"JPN\", \"classification\": \"極秘\",\n"
      " \"releasable_to\": [\"USA\", \"KOR\"],\n"
      " \"categories\": [\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\",\n"
+     " \"derivatives\": [\"civil-warning\"],\n"
          " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
 };
 
@@ -116,8 +121,17 @@ struct followed {
     uint8_t id[GS_ITEM_ID_LEN];
     int originator;       /* node index, -1 another nation */
     bool track, alert, fused;
+    bool timed; /* made upon a plot of time `time` (not a lost track's) */
     gs_time_t time;       /* track time, or the alert's based_on */
     gs_time_t stored[N_NODES];
+};
+
+/* One node's own alert about one object: its latest estimates. */
+struct alert_est {
+    char id[32];
+    bool has_launch, has_impact;
+    struct gs_ground_point launch, impact;
+    gs_time_t first_impact;
 };
 
 struct demo {
@@ -134,10 +148,11 @@ struct demo {
     gs_time_t first_detection, first_warning, first_warning_wall;
     char warning_areas[256];
     int warnings;
-    /* last estimates of each nation, for the errors */
-    bool has_launch[N_NODES], has_impact[N_NODES];
-    struct gs_ground_point launch_est[N_NODES], impact_est[N_NODES];
-    gs_time_t first_impact[N_NODES];
+    /* each node's own alerts, for the errors */
+    struct alert_est est[N_NODES][ALERTS_MAX];
+    size_t n_est[N_NODES];
+    char overflown[64]; /* nations JPN said the path crosses */
+    struct gs_regions *regions; /* for the names of areas */
     gs_time_t sim0, wall0;
 };
 
@@ -702,6 +717,7 @@ static void on_track(struct demo *dm, int i, const Gsomia__Arrived *a,
     f->track = true;
     f->fused = b->relation == GSOMIA__RELATION__DERIVATION;
     f->time = u.time;
+    f->timed = u.status != GS_TRACK_LOST;
     if (o == i && !f->fused && !nd->detected) {
         nd->detected = true;
         if (dm->first_detection == 0 || u.time < dm->first_detection)
@@ -719,6 +735,20 @@ static void on_track(struct demo *dm, int i, const Gsomia__Arrived *a,
     }
 }
 
+static struct alert_est *est_of(struct demo *dm, int i, const char *id)
+{
+    size_t k;
+
+    for (k = 0; k < dm->n_est[i]; k++)
+        if (strcmp(dm->est[i][k].id, id) == 0)
+            return &dm->est[i][k];
+    if (dm->n_est[i] == ALERTS_MAX)
+        return NULL;
+    k = dm->n_est[i]++;
+    snprintf(dm->est[i][k].id, sizeof(dm->est[i][k].id), "%s", id);
+    return &dm->est[i][k];
+}
+
 static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
                      const Gsomia__ItemBody *b, struct followed *f)
 {
@@ -726,17 +756,23 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
     struct node_rt *nd = &dm->node[i];
     int o = node_of(a->originator);
     struct gs_ground_point g;
+    struct alert_est *e;
     char why[160];
 
     f->alert = true;
     f->time = al->based_on_us;
+    f->timed = strcmp(al->type, GS_ALERT_LAUNCH) == 0 ||
+               strcmp(al->type, GS_ALERT_IMPACT) == 0 ||
+               strcmp(al->type, GS_ALERT_OVERFLIGHT) == 0;
     if (o != i)
         return; /* each node's own assessment */
-    if (strcmp(al->type, GS_ALERT_LAUNCH) == 0 && al->launch != NULL &&
+    e = est_of(dm, i, al->alert_id);
+    if (e != NULL && strcmp(al->type, GS_ALERT_LAUNCH) == 0 &&
+        al->launch != NULL &&
         gs_payload_ground_from_pb(al->launch, &g, why, sizeof(why)) == 0 &&
         strstr(al->text, "launched") != NULL) {
-        dm->has_launch[i] = true;
-        dm->launch_est[i] = g;
+        e->has_launch = true;
+        e->launch = g;
         if (!nd->launch_said) {
             nd->launch_said = true;
             say(dm, al->based_on_us, i, "launch point %.2f%c %.2f%c "
@@ -745,7 +781,8 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
                 g.lon >= 0 ? 'E' : 'W', g.ellipse.semi_major / 1000);
         }
     }
-    if (strcmp(al->type, GS_ALERT_IMPACT) == 0 && al->impact != NULL &&
+    if (e != NULL && strcmp(al->type, GS_ALERT_IMPACT) == 0 &&
+        al->impact != NULL &&
         gs_payload_ground_from_pb(al->impact, &g, why, sizeof(why)) == 0) {
         const struct gs_truth_object *w =
             dm->warhead >= 0 ? &dm->truth.obj[dm->warhead] : NULL;
@@ -754,40 +791,43 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
                                         w->impact.lon / GS_DEG)
                       : -1;
 
-        /* The warhead's: the prediction nearest its true impact. */
-        if (w != NULL && miss < 300e3) {
-            dm->has_impact[i] = true;
-            dm->impact_est[i] = g;
-            if (dm->first_impact[i] == 0)
-                dm->first_impact[i] = al->based_on_us;
-            if (i == JPN && (nd->impact_said == 0 ||
-                             g.ellipse.semi_major < 0.5 * nd->impact_said)) {
-                char when[16];
+        e->has_impact = true;
+        e->impact = g;
+        if (e->first_impact == 0)
+            e->first_impact = al->based_on_us;
+        /* The Japanese picture of the warhead, as it converges. */
+        if (i == JPN && w != NULL && miss < 300e3 &&
+            (nd->impact_said == 0 ||
+             g.ellipse.semi_major < 0.5 * nd->impact_said)) {
+            char when[16];
 
-                nd->impact_said = g.ellipse.semi_major;
-                since_launch(dm, g.time, when);
-                say(dm, al->based_on_us, i, "impact predicted at %s, "
-                    "%.2f%c %.2f%c, 95 %% ellipse %.0f x %.0f km (%.0f km "
-                    "from the truth)",
-                    when, fabs(g.lat), g.lat >= 0 ? 'N' : 'S', fabs(g.lon),
-                    g.lon >= 0 ? 'E' : 'W', g.ellipse.semi_major / 1000,
-                    g.ellipse.semi_minor / 1000, miss / 1000);
-            }
+            nd->impact_said = g.ellipse.semi_major;
+            since_launch(dm, g.time, when);
+            say(dm, al->based_on_us, i, "impact predicted at %s, "
+                "%.2f%c %.2f%c, 95 %% ellipse %.0f x %.0f km (%.0f km "
+                "from the truth)",
+                when, fabs(g.lat), g.lat >= 0 ? 'N' : 'S', fabs(g.lon),
+                g.lon >= 0 ? 'E' : 'W', g.ellipse.semi_major / 1000,
+                g.ellipse.semi_minor / 1000, miss / 1000);
         }
     }
     if (i == JPN && strcmp(al->type, GS_ALERT_OVERFLIGHT) == 0) {
-        char list[128] = "";
-        size_t k, len = 0;
+        size_t k, len = strlen(dm->overflown);
+        bool grew = false;
 
-        for (k = 0; k < al->n_overflight && len < sizeof(list) - 8; k++)
-            len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-                                    k ? ", " : "", al->overflight[k]);
-        say(dm, al->based_on_us, i, "overflight: the predicted path "
-            "crosses %s (%s)", list, al->alert_id);
+        for (k = 0; k < al->n_overflight; k++)
+            if (strstr(dm->overflown, al->overflight[k]) == NULL &&
+                len + 6 < sizeof(dm->overflown)) {
+                len += (size_t)snprintf(dm->overflown + len,
+                                        sizeof(dm->overflown) - len, "%s%s",
+                                        len ? ", " : "", al->overflight[k]);
+                grew = true;
+            }
+        if (grew)
+            say(dm, al->based_on_us, i, "overflight: predicted paths cross "
+                "the territory of %s", dm->overflown);
     }
-    if (i == JPN && (strcmp(al->type, GS_ALERT_ENDED) == 0 ||
-                     strcmp(al->type, GS_ALERT_LOST) == 0 ||
-                     strcmp(al->type, GS_ALERT_RETRACTED) == 0) &&
+    if (i == JPN && strcmp(al->type, GS_ALERT_ENDED) == 0 &&
         strstr(al->text, "came down") != NULL)
         say(dm, al->based_on_us, i, "%s", al->text);
 }
@@ -823,16 +863,22 @@ static void on_warned(struct demo *dm, int i, const Gsomia__Warned *w)
     char list[256] = "";
 
     dm->warnings++;
-    for (k = 0; k < w->n_areas && len < sizeof(list) - 8; k++)
+    for (k = 0; k < w->n_areas && len < sizeof(list) - 8; k++) {
+        const struct gs_region *r =
+            dm->regions != NULL ? gs_regions_find(dm->regions, w->areas[k])
+                                : NULL;
+
         len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-                                k ? ", " : "", w->areas[k]);
+                                k ? ", " : "", r != NULL ? r->name
+                                                         : w->areas[k]);
+    }
     if (dm->first_warning == 0 && strcmp(w->msg_type, "Alert") == 0) {
         dm->first_warning = t;
         dm->first_warning_wall = w->issued_us;
         snprintf(dm->warning_areas, sizeof(dm->warning_areas), "%s", list);
     }
-    say(dm, t, i, "CIVIL WARNING (CAP %s %s) for %s", w->msg_type,
-        w->identifier, list);
+    say(dm, t, i, "CIVIL WARNING %s (CAP %s, %s) for %s", w->identifier,
+        w->msg_type, w->situation, list);
 }
 
 static void drain(struct demo *dm)
@@ -951,37 +997,53 @@ static int summary(struct demo *dm, const char *json_path)
          * Japanese node: Korean tracks and alerts, made from the plots of
          * their time. */
         if (f->originator == KOR && s[JPN] && dm->node[KOR].has_feed &&
-            !f->fused) {
+            !f->fused && f->timed) {
             gs_time_t in = gs_feeder_entered(&dm->node[KOR].feed, f->time);
 
             if (in != 0 && s[JPN] >= in)
                 add(&hop[5], (double)(s[JPN] - in) / 1e3);
         }
     }
-    printf("\nErrors against the truth (%s, the warhead):\n",
+    printf("\nErrors against the truth (%s, the warhead; each nation's own "
+           "alert about it):\n",
            w != NULL ? w->id : "none");
     for (i = 0; i < N_NODES && w != NULL; i++) {
+        const struct alert_est *best = NULL;
+        double best_miss = 0;
         char fi[16] = "-";
 
-        if (dm->first_impact[i] != 0)
-            since_launch(dm, dm->first_impact[i], fi);
-        printf("    %s  launch point %s", cast[i].nat,
-               dm->has_launch[i] ? "" : "not estimated");
-        if (dm->has_launch[i])
-            printf("%5.1f km off", ground_distance(dm->launch_est[i].lat,
-                                                   dm->launch_est[i].lon,
-                                                   w->launch.lat / GS_DEG,
-                                                   w->launch.lon / GS_DEG) /
-                                       1000);
-        printf(";  first impact prediction %s", fi);
-        if (dm->has_impact[i])
-            printf(", last %5.1f km off",
-                   ground_distance(dm->impact_est[i].lat,
-                                   dm->impact_est[i].lon,
+        /* The alert about the warhead: the one whose last impact is
+         * nearest its true impact. */
+        for (k = 0; k < dm->n_est[i]; k++) {
+            const struct alert_est *e = &dm->est[i][k];
+            double miss;
+
+            if (!e->has_impact)
+                continue;
+            miss = ground_distance(e->impact.lat, e->impact.lon,
                                    w->impact.lat / GS_DEG,
-                                   w->impact.lon / GS_DEG) /
-                       1000);
-        putchar('\n');
+                                   w->impact.lon / GS_DEG);
+            if (best == NULL || miss < best_miss) {
+                best = e;
+                best_miss = miss;
+            }
+        }
+        if (best == NULL) {
+            printf("    %s  no impact prediction\n", cast[i].nat);
+            continue;
+        }
+        since_launch(dm, best->first_impact, fi);
+        printf("    %s  %s: launch point ", cast[i].nat, best->id);
+        if (best->has_launch)
+            printf("%.1f km off", ground_distance(best->launch.lat,
+                                                  best->launch.lon,
+                                                  w->launch.lat / GS_DEG,
+                                                  w->launch.lon / GS_DEG) /
+                                      1000);
+        else
+            printf("not estimated");
+        printf("; first impact prediction at %s, last %.1f km off\n", fi,
+               best_miss / 1000);
     }
     if (dm->first_warning != 0) {
         char a[16];
@@ -1077,7 +1139,7 @@ static int replay(struct demo *dm)
         }
         drain(dm);
         if (stop_requested ||
-            (fed && now > end_sim + 30 * GS_USEC_PER_SEC))
+            (fed && now > end_sim + 60 * GS_USEC_PER_SEC))
             break;
         usleep(2000);
     }
@@ -1191,6 +1253,14 @@ static int cmd_demo(int argc, char **argv)
            "(indopacom), the hub.\n",
            dir);
     fflush(stdout);
+    {
+        struct gs_diag d;
+
+        gs_diag_init(&d);
+        if (gs_regions_load(GSOMIA_BOUNDARIES, &dm->regions, &d) < 0)
+            dm->regions = NULL; /* names become codes */
+        gs_diag_free(&d);
+    }
     rc = setup(dm, scenario, port, cot);
     for (i = 0; rc == 0 && i < N_NODES; i++)
         rc = start_node(dm, i);
@@ -1215,6 +1285,7 @@ static int cmd_demo(int argc, char **argv)
            "*.log, CAP messages in jpn/warnings/).\n",
            dir);
     gs_free(dm->items);
+    gs_regions_free(dm->regions);
     gs_truth_free(&dm->truth);
     gs_scenario_free(&dm->sc);
     gs_free(dm);

@@ -303,6 +303,7 @@ static void warned_out(const Gsomia__Warned *w, bool json, FILE *out)
         json_object_set_new(o, "kind", json_string("warning"));
         json_object_set_new(o, "identifier", json_string(w->identifier));
         json_object_set_new(o, "msg_type", json_string(w->msg_type));
+        json_object_set_new(o, "situation", json_string(w->situation));
         json_object_set_new(o, "track", json_string(w->track_id));
         json_object_set_new(o, "areas", areas);
         json_object_set_new(o, "issued_us", json_integer(w->issued_us));
@@ -313,7 +314,8 @@ static void warned_out(const Gsomia__Warned *w, bool json, FILE *out)
         json_decref(o);
         return;
     }
-    fprintf(out, "CIVIL WARNING %s (%s) for", w->msg_type, w->identifier);
+    fprintf(out, "CIVIL WARNING %s %s (%s) for", w->msg_type, w->situation,
+            w->identifier);
     for (i = 0; i < w->n_areas; i++)
         fprintf(out, " %s", w->areas[i]);
     fputc('\n', out);

@@ -155,14 +155,28 @@ int gs_feeder_step(struct gs_feeder *f, gs_time_t until)
         return f->next > first ? GS_ERR_IO : 0;
     }
     f->down_said = false;
+    /* With no plot due, the clock still goes to the node once a second. */
+    if (f->next == first && gs_time_now() - f->clock_sent >= GS_USEC_PER_SEC) {
+        f->tag++;
+        f->batch_time = gs_reallocarray(f->batch_time, f->n_batches + 1,
+                                        sizeof(*f->batch_time));
+        f->batch_time[f->n_batches++] = until;
+        if (gs_client_plots(f->c, f->tag, f->source, 0, NULL, 0, until) < 0) {
+            gs_client_close(f->c);
+            f->c = NULL;
+            return GS_ERR_IO;
+        }
+        f->clock_sent = gs_time_now();
+    }
     if (f->next > first) {
         k = f->next - first;
         f->tag++;
         f->batch_time = gs_reallocarray(f->batch_time, f->n_batches + 1,
                                         sizeof(*f->batch_time));
         f->batch_time[f->n_batches++] = f->due[f->next - 1];
+        f->clock_sent = gs_time_now();
         if (gs_client_plots(f->c, f->tag, f->source, (unsigned)first + 1,
-                            f->lines + first, k) < 0) {
+                            f->lines + first, k, until) < 0) {
             f->undelivered += k;
             gs_client_close(f->c);
             f->c = NULL;

@@ -42,6 +42,7 @@ struct gs_feeder {
     size_t n_entered;
     gs_time_t *batch_time; /* plot time of each tag, to match answers */
     size_t n_batches;
+    gs_time_t clock_sent; /* wall time the clock was last sent */
 };
 
 /* Reads path's lines for the node of dir. Reports to d. */

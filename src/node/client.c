@@ -121,7 +121,8 @@ int gs_client_subscribe_as(struct gs_client *c, const char *user)
 }
 
 int gs_client_plots(struct gs_client *c, uint64_t tag, const char *source,
-                    unsigned first_line, char **lines, size_t n)
+                    unsigned first_line, char **lines, size_t n,
+                    gs_time_t clock)
 {
     Gsomia__Frame f = GSOMIA__FRAME__INIT;
     Gsomia__Plots p = GSOMIA__PLOTS__INIT;
@@ -131,6 +132,7 @@ int gs_client_plots(struct gs_client *c, uint64_t tag, const char *source,
     p.first_line = first_line;
     p.lines = lines;
     p.n_lines = n;
+    p.clock_us = clock;
     f.kind_case = GSOMIA__FRAME__KIND_PLOTS;
     f.plots = &p;
     return send_frame(c, &f);

@@ -32,7 +32,8 @@ int gs_client_subscribe_as(struct gs_client *c, const char *user);
 /* Sends radar plots (JSON lines, at most 4096; numbered from first_line in
  * source), answered by a PlotsTaken frame. */
 int gs_client_plots(struct gs_client *c, uint64_t tag, const char *source,
-                    unsigned first_line, char **lines, size_t n);
+                    unsigned first_line, char **lines, size_t n,
+                    gs_time_t clock);
 /* Asks the node to withdraw its track (answered by TrackRetracted). */
 int gs_client_retract_track(struct gs_client *c, uint64_t tag,
                             const char *track, const char *reason);

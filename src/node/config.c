@@ -118,7 +118,8 @@ static int sensor_label(struct parse *p, const char *sensor, const char *value)
     return 1;
 }
 
-/* A CAP sender: no whitespace, comma or XML special characters. */
+/* A CAP sender: 1 to 63 of A-Z a-z 0-9 . @ _ : - (what CAP messages
+ * gsomia writes accept as an identifier). */
 static bool sender_valid(const char *s)
 {
     size_t i, n = strlen(s);
@@ -126,8 +127,8 @@ static bool sender_valid(const char *s)
     if (n == 0 || n >= GS_CAP_SENDER_MAX)
         return false;
     for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
-            strchr(",<&>\"'", s[i]) != NULL)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+              (s[i] >= '0' && s[i] <= '9') || strchr(".@_:-", s[i]) != NULL))
             return false;
     return true;
 }
@@ -233,8 +234,8 @@ static int handler(void *user, const char *section, const char *key,
     case K_SENDER:
         if (!sender_valid(value))
             return refuse(p,
-                          "sender \"%s\" must be 1 to %d printable "
-                          "characters without spaces, commas or '<&>'",
+                          "sender \"%s\" must be 1 to %d of A-Z a-z 0-9 "
+                          ". @ _ : -",
                           value, GS_CAP_SENDER_MAX - 1);
         snprintf(p->cfg->cap_sender, sizeof(p->cfg->cap_sender), "%s", value);
         break;
@@ -329,7 +330,7 @@ int gs_config_parse(const char *file, const char *text, struct gs_config *cfg,
     if (cfg->cap_status[0] == '\0')
         snprintf(cfg->cap_status, sizeof(cfg->cap_status), "Actual");
     if (cfg->cap_sender[0] == '\0')
-        snprintf(cfg->cap_sender, sizeof(cfg->cap_sender), "%s.%s.gsomia",
+        snprintf(cfg->cap_sender, sizeof(cfg->cap_sender), "%.40s.%s.gsomia",
                  cfg->name, cfg->nation);
     return 0;
 }

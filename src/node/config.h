@@ -46,7 +46,7 @@
 
 #define GS_PATH_MAX 512
 #define GS_SENSOR_LABELS_MAX 16
-#define GS_CAP_SENDER_MAX 128
+#define GS_CAP_SENDER_MAX 64 /* CAP's identifier syntax, 63 at most */
 
 /* A radar whose tracks take a label of their own. */
 struct gs_sensor_label {

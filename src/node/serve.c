@@ -230,6 +230,7 @@ struct job {
     size_t n_arrivals;
     struct gs_plot *plots;
     size_t n_plots;
+    gs_time_t clock; /* the sensors' clock, 0 if none came */
     struct retract_req *retracts;
     size_t n_retracts;
     struct reader *readers; /* the subscribers reading bodies */
@@ -1500,6 +1501,8 @@ static void job_work(uv_work_t *req)
         rc = submit(j, n, &j->submits[i]);
     if (rc == 0 && j->n_plots > 0 && j->srv->watch != NULL)
         rc = gs_watch_plots(j->srv->watch, n, j->plots, j->n_plots);
+    if (rc == 0 && j->clock > 0 && j->srv->watch != NULL)
+        rc = gs_watch_clock(j->srv->watch, n, j->clock);
     for (i = 0; rc == 0 && i < j->n_retracts; i++)
         rc = retract_track(j, n, &j->retracts[i]);
     if (rc == 0 && j->srv->watch != NULL)
@@ -1706,6 +1709,7 @@ static void local_replies(struct server *s, struct job *j)
             w.xml = ww->xml;
             w.issued_us = now;
             w.track_id = ww->track_id;
+            w.situation = ww->situation;
             f.kind_case = GSOMIA__FRAME__KIND_WARNED;
             f.warned = &w;
             lconn_send(l, &f);
@@ -1846,7 +1850,7 @@ static bool job_has_work(const struct job *j)
     return j != NULL &&
            (j->n_rx || j->n_acks || j->n_fills || j->n_heads || j->n_notes ||
             j->n_heads_wanted || j->n_submits || j->n_asks || j->route ||
-            j->load || j->n_plots || j->n_retracts);
+            j->load || j->n_plots || j->n_retracts || j->clock);
 }
 
 static void schedule(struct server *s)
@@ -2122,6 +2126,8 @@ static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
 
     t.tag = pl->tag;
     t.entered_us = gs_time_now();
+    if (pl->clock_us > pending(s)->clock)
+        pending(s)->clock = pl->clock_us;
     for (i = 0; i < pl->n_lines && i < PLOTS_MAX; i++) {
         struct gs_plot p;
         struct gs_diag d;
@@ -2163,7 +2169,7 @@ static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
     lconn_send(l, &f);
     for (i = 0; i < n_errors; i++)
         gs_free(errors[i]);
-    if (t.accepted > 0)
+    if (t.accepted > 0 || pl->clock_us > 0)
         schedule(s);
 }
 

@@ -11,13 +11,22 @@
 #include "node/watch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "alert/cap.h"
+#include "alert/cot.h"
 #include "alert/path.h"
+#include "alert/region.h"
 #include "alert/rules.h"
+#include "alert/warning.h"
 #include "base/alloc.h"
 #include "base/arena.h"
 #include "base/err.h"
@@ -37,6 +46,11 @@
 #define META_TRACK "watch.next_track"
 #define META_FUSED "watch.next_fused"
 #define META_ALERT "watch.next_alert"
+#define META_WARNING "watch.next_warning"
+#define WARNINGS_MAX 8      /* civil warning messages per update */
+#define CAP_TRACKS 64       /* warnings remembered, for references */
+#define COT_STALE 10.0      /* s a CoT event stays current */
+#define OVERFLIGHT_RADIUS 5e3 /* m about the nominal path */
 
 /* A tracker's output track and the id this node gave it. */
 struct idmap {
@@ -49,11 +63,22 @@ struct idmap {
     bool has_item;
     uint8_t item[GS_ITEM_ID_LEN]; /* our latest item of it */
     gs_time_t last;
+    struct gs_ground_point launch; /* the latest launch estimate */
+};
+
+/* The messages of one civil warning, for the references of the next. */
+struct cap_refs {
+    bool used;
+    unsigned warning;
+    struct gs_cap_ref refs[GS_CAP_MAX_REFS];
+    size_t n;
+    gs_time_t last;
 };
 
 /* A partner's track, as its latest original item says. */
 struct partner {
-    bool used, retracted, warnable;
+    bool used, retracted;
+    bool warnable; /* fed to the warning tracker */
     char nation[4];
     char track[GS_TRACK_ID_SIZE];
     uint8_t item[GS_ITEM_ID_LEN];
@@ -70,7 +95,22 @@ struct gs_watch {
     struct gs_label *label;                     /* the node's */
     struct gs_label *by_sensor[GS_SENSORS_MAX]; /* NULL: the node's */
     struct gs_tracker *local, *picture;
-    struct idmap tracks[MAP_MAX], fused[MAP_MAX];
+    struct gs_tracker *warn; /* with [warning] cap = yes, else NULL */
+    struct idmap tracks[MAP_MAX], fused[MAP_MAX], warned[MAP_MAX];
+    struct gs_regions *regions;
+    struct gs_warning_engine *wengine;
+    struct cap_refs caps[CAP_TRACKS];
+    struct gs_warning wbuf[WARNINGS_MAX];
+    struct gs_region_point rpath[GS_PATH_POINTS_MAX];
+    char *dir; /* the node's folder */
+    char cap_country[GS_NATION_SIZE], cap_sender[GS_CAP_SENDER_MAX];
+    enum gs_cap_status cap_status;
+    unsigned next_warning, saved_warning;
+    gs_time_t clock; /* the latest plot time taken */
+    int cot_fd; /* -1: no CoT */
+    struct sockaddr_storage cot_addr;
+    socklen_t cot_len;
+    struct gs_buf cot;
     struct partner partners[PARTNERS_MAX];
     unsigned retracted[RETRACTED_MAX]; /* local serials withdrawn */
     size_t n_retracted;
@@ -117,6 +157,79 @@ static int meta_save(struct gs_node *n, const char *key, unsigned v)
     return gs_store_meta_put(n->store, key, text, (size_t)len);
 }
 
+/* ---- geography ---------------------------------------------------------- */
+
+static size_t to_region_path(struct gs_watch *w, const struct gs_path_point *p,
+                             size_t n, double radius)
+{
+    size_t i;
+
+    for (i = 0; i < n && i < GS_PATH_POINTS_MAX; i++) {
+        w->rpath[i].lat = p[i].lat;
+        w->rpath[i].lon = p[i].lon;
+        w->rpath[i].radius = radius > 0 ? radius : p[i].radius;
+    }
+    return i;
+}
+
+/* The nations under the nominal path (alert/rules.h). */
+static size_t overflight(void *ctx, const struct gs_path_point *p, size_t n,
+                         char (*out)[4], size_t max)
+{
+    struct gs_watch *w = ctx;
+    static struct gs_region_set set; /* large; one job at a time */
+    size_t k = to_region_path(w, p, n, OVERFLIGHT_RADIUS), i;
+
+    if (k == 0 || gs_regions_near_path(w->regions, NULL, w->rpath, k, &set) <
+                      0)
+        return 0;
+    for (i = 0; i < set.n && i < max; i++)
+        memcpy(out[i], set.r[i]->country, 4);
+    return i;
+}
+
+/* The prefectures under the path, with its uncertainty, or in the impact
+ * ellipse (alert/warning.h). */
+static size_t areas(void *ctx, const struct gs_path_point *p, size_t n,
+                    const struct gs_ground_point *impact,
+                    struct gs_warning_area *out, size_t max,
+                    enum gs_warning_where *where)
+{
+    struct gs_watch *w = ctx;
+    static struct gs_region_set set, more;
+    size_t k = to_region_path(w, p, n, 0), i, j, m = 0;
+
+    *where = GS_WHERE_SEA;
+    set.n = more.n = 0;
+    if (k > 0)
+        gs_regions_near_path(w->regions, w->cap_country, w->rpath, k, &set);
+    if (impact->valid) {
+        const struct gs_region *in = gs_regions_subdivision_at(
+            w->regions, w->cap_country, impact->lat, impact->lon);
+
+        gs_regions_in_ellipse(w->regions, w->cap_country, impact->lat,
+                              impact->lon, &impact->ellipse, &more);
+        if (in != NULL)
+            *where = GS_WHERE_AREAS;
+        else if (gs_regions_country_at(w->regions, impact->lat,
+                                       impact->lon) != NULL)
+            *where = GS_WHERE_ELSEWHERE;
+    }
+    for (i = 0; i < set.n + more.n && m < max; i++) {
+        const struct gs_region *r = i < set.n ? set.r[i] : more.r[i - set.n];
+
+        for (j = 0; j < m; j++)
+            if (strcmp(out[j].code, r->code) == 0)
+                break;
+        if (j < m)
+            continue;
+        snprintf(out[m].code, sizeof(out[m].code), "%s", r->code);
+        snprintf(out[m].name, sizeof(out[m].name), "%s", r->name);
+        m++;
+    }
+    return m;
+}
+
 /* ---- opening ------------------------------------------------------------ */
 
 static char *in_dir(const char *dir, const char *rel)
@@ -158,6 +271,56 @@ static int load_label(struct gs_watch *w, struct gs_node *n, const char *rel,
     return rc;
 }
 
+/* A UDP socket for Cursor-on-Target events to address. */
+static int cot_open(struct gs_watch *w, const char *address,
+                    struct gs_diag *d)
+{
+    struct addrinfo hints, *ai = NULL;
+    char host[GS_ADDRESS_MAX], port[8];
+    int p;
+
+    if (gs_address_parse(address, host, sizeof(host), &p) < 0)
+        return GS_ERR_INVALID;
+    snprintf(port, sizeof(port), "%d", p);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    if (getaddrinfo(host, port, &hints, &ai) != 0 || ai == NULL) {
+        gs_diag_error(d, NULL, "[cot] address %s: cannot resolve %s",
+                      address, host);
+        return GS_ERR_INVALID;
+    }
+    w->cot_fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (w->cot_fd >= 0) {
+        memcpy(&w->cot_addr, ai->ai_addr, ai->ai_addrlen);
+        w->cot_len = ai->ai_addrlen;
+    }
+    freeaddrinfo(ai);
+    if (w->cot_fd < 0) {
+        gs_diag_error(d, NULL, "[cot] cannot open a UDP socket: %s",
+                      strerror(errno));
+        return GS_ERR_IO;
+    }
+    return 0;
+}
+
+/* Sends the CoT events of an update of the picture: the track, and its
+ * predicted impact. Datagrams that cannot go now are dropped: CoT is a
+ * live feed, the next update replaces them. */
+static void cot_send(struct gs_watch *w, const struct gs_track_update *u)
+{
+    if (w->cot_fd < 0)
+        return;
+    gs_buf_reset(&w->cot);
+    if (gs_cot_track(u, COT_STALE, &w->cot) == 0)
+        sendto(w->cot_fd, w->cot.data, w->cot.len, MSG_DONTWAIT,
+               (struct sockaddr *)&w->cot_addr, w->cot_len);
+    gs_buf_reset(&w->cot);
+    if (u->impact.valid && gs_cot_impact(u, COT_STALE, &w->cot) == 0)
+        sendto(w->cot_fd, w->cot.data, w->cot.len, MSG_DONTWAIT,
+               (struct sockaddr *)&w->cot_addr, w->cot_len);
+}
+
 int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
 {
     const struct gs_config *cfg = &n->cfg;
@@ -171,6 +334,8 @@ int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
     if (cfg->sensors[0] == '\0')
         return 0;
     w = gs_calloc(1, sizeof(*w));
+    w->cot_fd = -1;
+    gs_buf_init(&w->cot, 64 << 10);
     memcpy(w->nation, cfg->nation, GS_NATION_SIZE);
     w->arena = gs_arena_new();
     path = in_dir(n->dir, cfg->sensors);
@@ -210,10 +375,37 @@ int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
             gs_diag_error(d, NULL, "the tracker refused its configuration");
     }
     if (rc == 0) {
+        path = cfg->boundaries[0] != '\0' ? in_dir(n->dir, cfg->boundaries)
+                                          : gs_strdup(GSOMIA_BOUNDARIES);
+        rc = gs_regions_load(path, &w->regions, d);
+        gs_free(path);
+    }
+    if (rc == 0 && cfg->cap) {
+        if (gs_regions_count(w->regions, cfg->cap_country) == 0) {
+            gs_diag_error(d, NULL, "[warning] country %s: the boundaries "
+                          "file has no subdivisions of it to warn",
+                          cfg->cap_country);
+            rc = GS_ERR_INVALID;
+        } else {
+            rc = gs_tracker_new(&tc, w->sensors, w->n_sensors, &w->warn);
+            w->wengine = gs_warning_engine_new(areas, w);
+        }
+        memcpy(w->cap_country, cfg->cap_country, GS_NATION_SIZE);
+        snprintf(w->cap_sender, sizeof(w->cap_sender), "%s", cfg->cap_sender);
+        w->cap_status = strcmp(cfg->cap_status, "Exercise") == 0 ? GS_CAP_EXERCISE
+                        : strcmp(cfg->cap_status, "Test") == 0   ? GS_CAP_TEST
+                                                                 : GS_CAP_ACTUAL;
+    }
+    if (rc == 0 && cfg->cot[0] != '\0')
+        rc = cot_open(w, cfg->cot, d);
+    if (rc == 0) {
+        w->dir = gs_strdup(n->dir);
         w->next_track = meta_counter(n, META_TRACK);
         w->next_fused = meta_counter(n, META_FUSED);
         w->saved_alert = meta_counter(n, META_ALERT);
-        w->rules = gs_alert_rules_new(w->nation, w->saved_alert, NULL, NULL);
+        w->next_warning = w->saved_warning = meta_counter(n, META_WARNING);
+        w->rules = gs_alert_rules_new(w->nation, w->saved_alert, overflight,
+                                      w);
     }
     if (rc < 0) {
         gs_watch_free(w);
@@ -239,13 +431,20 @@ void gs_watch_free(struct gs_watch *w)
         return;
     gs_tracker_free(w->local);
     gs_tracker_free(w->picture);
+    gs_tracker_free(w->warn);
     gs_alert_rules_free(w->rules);
+    gs_warning_engine_free(w->wengine);
+    gs_regions_free(w->regions);
+    if (w->cot_fd >= 0)
+        close(w->cot_fd);
+    gs_buf_free(&w->cot);
     for (i = 0; i < PARTNERS_MAX; i++)
         gs_free(w->partners[i].label);
     for (i = 0; i < w->n_warnings; i++)
         gs_watch_warning_free(&w->warnings[i]);
     gs_free(w->warnings);
     gs_free(w->made);
+    gs_free(w->dir);
     gs_free(w->sensors);
     gs_arena_free(w->arena);
     gs_free(w);
@@ -588,6 +787,11 @@ static int save_counters(struct gs_watch *w, struct gs_node *n, unsigned track0,
         if (rc == 0)
             w->saved_alert = alert;
     }
+    if (rc == 0 && w->next_warning != w->saved_warning) {
+        rc = meta_save(n, META_WARNING, w->next_warning);
+        if (rc == 0)
+            w->saved_warning = w->next_warning;
+    }
     return rc;
 }
 
@@ -638,6 +842,8 @@ static int local_outputs(struct gs_watch *w, struct gs_node *n)
 
 static void remember_parts(struct idmap *m, const struct gs_track_update *u)
 {
+    if (u->launch.valid)
+        m->launch = u->launch;
     m->local = u->local;
     memcpy(m->parts, u->parts, sizeof(m->parts));
     m->n_parts = u->n_parts;
@@ -688,6 +894,7 @@ static int picture_outputs(struct gs_watch *w, struct gs_node *n)
                 }
             }
             snprintf(u->track, sizeof(u->track), "%s", m->id);
+            cot_send(w, u);
             ne = gs_alert_rules_update(w->rules, u, w->ev, EVENTS_MAX);
             for (j = 0; rc == 0 && j < ne; j++)
                 rc = alert_item(w, n, &w->ev[j], &c);
@@ -695,6 +902,355 @@ static int picture_outputs(struct gs_watch *w, struct gs_node *n)
             if (u->status == GS_TRACK_LOST)
                 m->used = false;
         }
+    }
+    return rc;
+}
+
+/* ---- civil warnings -------------------------------------------------------- */
+
+/* The decision of using partner item (id, labels) for a public warning. */
+static int may_warn(struct gs_watch *w, struct gs_node *n, const uint8_t *id,
+                    const Gsomia__Label *const *labels, size_t n_labels,
+                    struct gs_decision *dec)
+{
+    const struct gs_label *ls[GS_ITEM_MAX_LABELS];
+    struct gs_arena *a = gs_arena_new();
+    struct gs_item_ref ref;
+    char hex[GS_ITEM_ID_HEX];
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < n_labels && i < GS_ITEM_MAX_LABELS; i++) {
+        struct gs_label *l;
+
+        rc = gs_item_label_from_pb(n->policy, labels[i], a, &l, NULL);
+        ls[i] = l;
+    }
+    if (rc == 0) {
+        gs_item_id_hex(id, hex);
+        memset(&ref, 0, sizeof(ref));
+        ref.id = hex;
+        ref.kind = GS_KIND_TRACK;
+        ref.state = GS_STATE_ACTIVE;
+        ref.labels = ls;
+        ref.n_labels = i;
+        rc = gs_decide_derive(n->policy, w->nation, gs_time_now(), &ref,
+                              GS_DERIVATIVE_CIVIL_WARNING, dec);
+    } else {
+        memset(dec, 0, sizeof(*dec));
+        dec->reason = GS_REASON_MALFORMED;
+        snprintf(dec->detail, sizeof(dec->detail), "a label of the item "
+                 "does not read");
+    }
+    gs_arena_free(a);
+    return rc == 0 && gs_decision_allowed(dec) ? 0 : GS_ERR_DENIED;
+}
+
+static struct cap_refs *cap_refs_of(struct gs_watch *w, unsigned warning)
+{
+    struct cap_refs *c = NULL;
+    size_t i;
+
+    for (i = 0; i < CAP_TRACKS; i++) {
+        if (w->caps[i].used && w->caps[i].warning == warning)
+            return &w->caps[i];
+        if (c == NULL || !w->caps[i].used ||
+            (c->used && w->caps[i].last < c->last))
+            c = &w->caps[i];
+    }
+    memset(c, 0, sizeof(*c));
+    c->used = true;
+    c->warning = warning;
+    return c;
+}
+
+static const char *situation_name(enum gs_cap_situation s)
+{
+    switch (s) {
+    case GS_CAP_LAUNCHED:
+        return "launched";
+    case GS_CAP_PASSED:
+        return "passed";
+    case GS_CAP_FELL_AT_SEA:
+        return "fell-at-sea";
+    case GS_CAP_WITHDRAWN:
+        return "withdrawn";
+    case GS_CAP_FELL_ON_LAND:
+        return "fell-on-land";
+    }
+    return "?";
+}
+
+/* Minutes east of UTC of the civil clock of the warned country. */
+static int utc_offset(const char *country)
+{
+    if (strcmp(country, "JPN") == 0 || strcmp(country, "KOR") == 0)
+        return 9 * 60;
+    return 0;
+}
+
+/* Writes text to DIR/warnings/NAME, atomically and durably. */
+static int save_warning(struct gs_watch *w, const char *name,
+                        const struct gs_buf *text)
+{
+    char dir[GS_PATH_MAX + 64], path[GS_PATH_MAX + 160], tmp[GS_PATH_MAX + 170];
+    int fd, rc = 0;
+
+    snprintf(dir, sizeof(dir), "%s/warnings", w->dir);
+    snprintf(path, sizeof(path), "%s/%s.xml", dir, name);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+        return GS_ERR_IO;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return GS_ERR_IO;
+    if (write(fd, text->data, text->len) != (ssize_t)text->len ||
+        fsync(fd) != 0)
+        rc = GS_ERR_IO;
+    if (close(fd) != 0)
+        rc = GS_ERR_IO;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = GS_ERR_IO;
+    return rc;
+}
+
+/* Issues one civil warning message: every partner contribution must still
+ * be usable for it (decided and recorded), the CAP document must pass the
+ * schema, then it is saved, recorded and handed to the subscribers. Only
+ * store failures are errors. */
+static int issue(struct gs_watch *w, struct gs_node *n,
+                 const struct gs_warning *wg, const struct idmap *m)
+{
+    struct gs_cap_message msg;
+    struct cap_refs *cr = cap_refs_of(w, wg->warning);
+    struct gs_audit_record r;
+    struct gs_decision dec;
+    struct gs_buf xml, detail;
+    struct gs_watch_warning out;
+    char why[256] = "";
+    int i, rc = 0;
+    bool allowed = true;
+
+    gs_buf_init(&detail, 4096);
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_type = wg->type == GS_WARNING_ALERT    ? GS_CAP_ALERT
+                   : wg->type == GS_WARNING_UPDATE ? GS_CAP_UPDATE
+                                                   : GS_CAP_CANCEL;
+    msg.status = w->cap_status;
+    msg.situation = wg->situation;
+    msg.certainty = GS_CAP_LIKELY;
+    memcpy(msg.sender, w->cap_sender, sizeof(msg.sender));
+    snprintf(msg.identifier, sizeof(msg.identifier), "%s-W%u", w->nation,
+             w->next_warning);
+    msg.sent = gs_time_now();
+    msg.expires = wg->impact_time > msg.sent
+                      ? wg->impact_time + 300 * GS_USEC_PER_SEC
+                      : msg.sent + 1800 * GS_USEC_PER_SEC;
+    msg.launch_time = wg->launch_time;
+    msg.utc_offset = utc_offset(w->cap_country);
+    for (i = 0; i < (int)cr->n; i++)
+        msg.refs[msg.n_refs++] = cr->refs[i];
+    if (m->launch.valid)
+        msg.origin = gs_regions_country_at(w->regions, m->launch.lat,
+                                           m->launch.lon);
+    for (i = 0; i < wg->n_areas && msg.n_areas < GS_CAP_MAX_AREAS; i++) {
+        const struct gs_region *a = gs_regions_find(w->regions,
+                                                    wg->areas[i].code);
+
+        if (a != NULL)
+            msg.areas[msg.n_areas++] = a;
+    }
+    gs_buf_printf(&detail, "civil warning %s (CAP %s) for", msg.identifier,
+                  gs_warning_type_name(wg->type));
+    for (i = 0; i < wg->n_areas; i++)
+        gs_buf_printf(&detail, " %s", wg->areas[i].code);
+    /* Every partner contribution, decided again now: a consent may have
+     * been revoked since its track was fed. */
+    for (i = 0; rc == 0 && i < m->n_parts; i++) {
+        struct partner *p =
+            partner_find(w, m->parts[i].nation, m->parts[i].track);
+        Gsomia__Label *l = NULL;
+
+        if (p != NULL)
+            l = gsomia__label__unpack(NULL, p->label_len, p->label);
+        if (l == NULL ||
+            may_warn(w, n, p->item, (const Gsomia__Label *const *)&l, 1,
+                     &dec) < 0) {
+            allowed = false;
+            if (p != NULL) {
+                memset(&r, 0, sizeof(r));
+                r.action = GS_AUDIT_DERIVATIVE;
+                r.actor = "watch";
+                r.item = p->item;
+                r.decision = "deny";
+                r.reason = gs_reason_code(dec.reason);
+                r.detail = gs_buf_str(&detail);
+                rc = gs_node_audit(n, &r);
+            }
+        }
+        if (l != NULL)
+            gsomia__label__free_unpacked(l, NULL);
+    }
+    if (rc < 0 || !allowed) {
+        gs_buf_free(&detail);
+        return rc;
+    }
+    gs_buf_init(&xml, GS_CAP_MAX_DOC);
+    if (gs_cap_write(&msg, &xml) < 0 ||
+        gs_cap_validate((const char *)xml.data, xml.len, GSOMIA_CAP_XSD, why,
+                        sizeof(why)) < 0) {
+        GS_LOG_ERROR("watch: civil warning %s not issued: the CAP message "
+                     "was refused (%s)", msg.identifier,
+                     why[0] ? why : "by the writer's checks");
+        w->st.items_failed++;
+        gs_buf_free(&xml);
+        gs_buf_free(&detail);
+        return 0;
+    }
+    if (save_warning(w, msg.identifier, &xml) < 0)
+        GS_LOG_ERROR("watch: cannot save civil warning %s in %s/warnings",
+                     msg.identifier, w->dir);
+    /* The record: one per partner item used, so that its originator can
+     * ask how its information was used; one for ours. */
+    for (i = 0; rc == 0 && i <= m->n_parts; i++) {
+        struct partner *p =
+            i < m->n_parts
+                ? partner_find(w, m->parts[i].nation, m->parts[i].track)
+                : NULL;
+
+        if (i < m->n_parts && p == NULL)
+            continue;
+        if (i == m->n_parts && m->local == 0)
+            break;
+        memset(&r, 0, sizeof(r));
+        r.action = GS_AUDIT_DERIVATIVE;
+        r.actor = "watch";
+        r.item = p != NULL ? p->item : NULL;
+        r.decision = "allow";
+        r.detail = gs_buf_str(&detail);
+        rc = gs_node_audit(n, &r);
+    }
+    if (rc == 0) {
+        if (cr->n < GS_CAP_MAX_REFS) {
+            struct gs_cap_ref *ref = &cr->refs[cr->n++];
+
+            snprintf(ref->sender, sizeof(ref->sender), "%s", msg.sender);
+            snprintf(ref->identifier, sizeof(ref->identifier), "%s",
+                     msg.identifier);
+            ref->sent = msg.sent;
+        }
+        cr->last = msg.sent;
+        w->next_warning++;
+        w->st.warnings++;
+        memset(&out, 0, sizeof(out));
+        snprintf(out.identifier, sizeof(out.identifier), "%s",
+                 msg.identifier);
+        snprintf(out.msg_type, sizeof(out.msg_type), "%s",
+                 gs_warning_type_name(wg->type));
+        snprintf(out.track_id, sizeof(out.track_id), "%s", wg->track_id);
+        snprintf(out.situation, sizeof(out.situation), "%s",
+                 situation_name(wg->situation));
+        out.areas = gs_calloc((size_t)wg->n_areas + 1, sizeof(*out.areas));
+        for (i = 0; i < wg->n_areas; i++)
+            snprintf(out.areas[i], sizeof(out.areas[i]), "%s",
+                     wg->areas[i].code);
+        out.n_areas = (size_t)wg->n_areas;
+        out.xml = gs_malloc(xml.len + 1);
+        memcpy(out.xml, xml.data, xml.len);
+        out.xml[xml.len] = '\0';
+        w->warnings = gs_reallocarray(w->warnings, w->n_warnings + 1,
+                                      sizeof(*w->warnings));
+        w->warnings[w->n_warnings++] = out;
+        GS_LOG_INFO("watch: %s issued", gs_buf_str(&detail));
+    }
+    gs_buf_free(&xml);
+    gs_buf_free(&detail);
+    return rc;
+}
+
+/* The warning tracker's outputs into civil warnings. */
+static int warn_outputs(struct gs_watch *w, struct gs_node *n)
+{
+    size_t k, i, j, nw;
+    int rc = 0;
+
+    if (w->warn == NULL)
+        return 0;
+    while (rc == 0 && (k = gs_tracker_poll(w->warn, w->out, BATCH)) > 0) {
+        for (i = 0; rc == 0 && i < k; i++) {
+            const struct gs_track_update *u = &w->out[i];
+            struct idmap *m = map_find(w->warned, u->track);
+
+            if (retracted_local(w, u->local))
+                continue;
+            if (m == NULL) {
+                if (u->status == GS_TRACK_LOST)
+                    continue;
+                m = map_new(w->warned, u->track);
+                snprintf(m->id, sizeof(m->id), "%s", u->track);
+            }
+            remember_parts(m, u);
+            nw = gs_warning_engine_update(w->wengine, u, w->wbuf,
+                                          WARNINGS_MAX);
+            for (j = 0; rc == 0 && j < nw; j++)
+                rc = issue(w, n, &w->wbuf[j], m);
+        }
+    }
+    return rc;
+}
+
+/* The warnings the clock ends: tracks beyond the radars have passed, or
+ * come down, by their predictions. */
+static int warn_tick(struct gs_watch *w, struct gs_node *n)
+{
+    size_t j, nw;
+    int rc = 0;
+
+    if (w->wengine == NULL || w->clock == 0)
+        return 0;
+    nw = gs_warning_engine_tick(w->wengine, w->clock, w->wbuf, WARNINGS_MAX);
+    for (j = 0; rc == 0 && j < nw; j++) {
+        struct idmap *m = map_find(w->warned, w->wbuf[j].track_id);
+        struct idmap none;
+
+        if (m == NULL) {
+            memset(&none, 0, sizeof(none));
+            m = &none;
+        }
+        rc = issue(w, n, &w->wbuf[j], m);
+    }
+    return rc;
+}
+
+/* Withdraws the warnings resting on a withdrawn track: ours (local) or a
+ * partner's (nation, track). */
+static int warnings_withdrawn(struct gs_watch *w, struct gs_node *n,
+                              unsigned local, const char *nation,
+                              const char *track)
+{
+    size_t i, j, nw;
+    int rc = 0;
+
+    if (w->warn == NULL)
+        return 0;
+    for (i = 0; rc == 0 && i < MAP_MAX; i++) {
+        struct idmap *m = &w->warned[i];
+        bool rests = false;
+
+        if (!m->used)
+            continue;
+        if (local != 0)
+            rests = m->local == local;
+        else
+            rests = m->local == 0 && m->n_parts == 1 &&
+                    strcmp(m->parts[0].nation, nation) == 0 &&
+                    strcmp(m->parts[0].track, track) == 0;
+        if (!rests)
+            continue;
+        nw = gs_warning_engine_retract(w->wengine, m->id, gs_time_now(),
+                                       w->wbuf, WARNINGS_MAX);
+        for (j = 0; rc == 0 && j < nw; j++)
+            rc = issue(w, n, &w->wbuf[j], m);
     }
     return rc;
 }
@@ -714,15 +1270,38 @@ int gs_watch_plots(struct gs_watch *w, struct gs_node *n,
             continue;
         }
         w->st.plots_taken++;
+        if (p[i].time > w->clock)
+            w->clock = p[i].time;
         gs_tracker_add_plot(w->picture, &p[i], NULL, 0);
+        if (w->warn != NULL)
+            gs_tracker_add_plot(w->warn, &p[i], NULL, 0);
     }
     gs_tracker_flush(w->local);
     gs_tracker_flush(w->picture);
+    if (w->warn != NULL)
+        gs_tracker_flush(w->warn);
     rc = local_outputs(w, n);
     if (rc == 0)
         rc = picture_outputs(w, n);
     if (rc == 0)
+        rc = warn_outputs(w, n);
+    if (rc == 0)
+        rc = warn_tick(w, n);
+    if (rc == 0)
         rc = save_counters(w, n, track0, fused0);
+    return rc;
+}
+
+int gs_watch_clock(struct gs_watch *w, struct gs_node *n, gs_time_t t)
+{
+    int rc = 0;
+
+    if (t <= w->clock)
+        return 0;
+    w->clock = t;
+    rc = warn_tick(w, n);
+    if (rc == 0)
+        rc = save_counters(w, n, w->next_track, w->next_fused);
     return rc;
 }
 
@@ -768,6 +1347,26 @@ static int partner_track(struct gs_watch *w, struct gs_node *n,
     p->label = gs_malloc(len ? len : 1);
     p->label_len = gsomia__label__pack(it->body->labels[0], p->label);
     rc = picture_outputs(w, n);
+    if (rc == 0 && w->warn != NULL) {
+        struct gs_decision dec;
+        bool ok = may_warn(w, n, it->id,
+                           (const Gsomia__Label *const *)it->body->labels,
+                           it->body->n_labels, &dec) == 0;
+
+        if (ok) {
+            gs_tracker_add_partner(w->warn, &u, NULL, 0);
+            p->warnable = true;
+        } else if (p->warnable) {
+            /* No longer usable for warnings (a consent revoked): the
+             * warning tracker forgets it. */
+            struct gs_track_update last = u;
+
+            last.status = GS_TRACK_LOST;
+            gs_tracker_add_partner(w->warn, &last, NULL, 0);
+            p->warnable = false;
+        }
+        rc = warn_outputs(w, n);
+    }
     if (rc == 0)
         rc = save_counters(w, n, track0, fused0);
     if (u.status == GS_TRACK_LOST) {
@@ -857,7 +1456,15 @@ static int partner_retracted(struct gs_watch *w, struct gs_node *n,
             last.P[35] = 1;
         gs_tracker_add_partner(w->picture, &last, NULL, 0);
         rc = picture_outputs(w, n);
+        if (rc == 0)
+            rc = warnings_withdrawn(w, n, 0, nation, track);
+        if (rc == 0 && w->warn != NULL) {
+            gs_tracker_add_partner(w->warn, &last, NULL, 0);
+            rc = warn_outputs(w, n);
+        }
     }
+    if (rc == 0)
+        rc = save_counters(w, n, w->next_track, w->next_fused);
     return rc;
 }
 
@@ -966,6 +1573,10 @@ int gs_watch_retract(struct gs_watch *w, struct gs_node *n,
                 contrib_free(&c);
             f->used = false;
         }
+        if (rc == 0)
+            rc = warnings_withdrawn(w, n, local, NULL, NULL);
+        if (rc == 0)
+            rc = save_counters(w, n, w->next_track, w->next_fused);
     }
     gs_free(s.ids);
     return rc;

@@ -55,6 +55,7 @@ struct gs_watch_stats {
 struct gs_watch_warning {
     char identifier[96];
     char msg_type[8];
+    char situation[16]; /* launched, passed, fell-at-sea, ... */
     char track_id[32];
     char (*areas)[16];
     size_t n_areas;
@@ -84,6 +85,11 @@ const struct gs_sensor *gs_watch_sensors(const struct gs_watch *w, size_t *n);
  */
 int gs_watch_plots(struct gs_watch *w, struct gs_node *n,
                    const struct gs_plot *p, size_t np);
+
+/* In a transaction: the sensors' clock says it is now t (later plot
+ * times move it too): warnings of missiles beyond the radars end when
+ * their predictions say. */
+int gs_watch_clock(struct gs_watch *w, struct gs_node *n, gs_time_t t);
 
 /* In a transaction: an item this node has just stored from a peer
  * (partner tracks are fused; retractions withdraw what used them). */

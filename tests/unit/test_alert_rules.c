@@ -271,15 +271,18 @@ static void events_are_valid_payloads(void **state)
 }
 
 /* "Aomori" when the path passes between 139 and 142 E within 40 to 42 N,
- * "Tokyo" when the impact point is near 35.7 N 139.7 E. */
+ * "Tokyo" when the impact point is near 35.7 N 139.7 E (then inside);
+ * impacts east of 160 E are at sea, others elsewhere. */
 static size_t prefectures(void *ctx, const struct gs_path_point *p, size_t n,
                           const struct gs_ground_point *impact,
-                          struct gs_warning_area *out, size_t max, bool *inside)
+                          struct gs_warning_area *out, size_t max,
+                          enum gs_warning_where *where)
 {
     size_t i, k = 0;
 
     (void)ctx;
-    *inside = false;
+    *where = impact->valid && impact->lon > 160 ? GS_WHERE_SEA
+                                                : GS_WHERE_ELSEWHERE;
     for (i = 0; i < n && k < max; i++)
         if (p[i].lon > 139 && p[i].lon < 142 && p[i].lat > 40 &&
             p[i].lat < 42) {
@@ -293,7 +296,7 @@ static size_t prefectures(void *ctx, const struct gs_path_point *p, size_t n,
         memcpy(out[k].code, "JP-13", 6);
         memcpy(out[k].name, "Tokyo", 6);
         k++;
-        *inside = true;
+        *where = GS_WHERE_AREAS;
     }
     return k;
 }
@@ -304,45 +307,68 @@ static void civil_warning_life(void **state)
     struct gs_warning w[4];
     struct gs_track_update u;
     struct gs_geodetic g = {40.8 * GS_DEG, 150.0 * GS_DEG, 600e3};
+    int i;
 
     (void)state;
-    /* In boost, or without an impact: nothing. */
+    /* In boost, too slow yet to reach Japan if the motor stopped now:
+     * nothing. */
     midcourse(&u);
     u.phase = GS_PHASE_BOOST;
-    impact_at(&u, 41, 175, 200e3, 1300);
-    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
-    midcourse(&u);
+    for (i = 3; i < 6; i++)
+        u.x[i] *= 0.3;
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
 
-    /* Over Aomori: an Alert to shelter, naming it and no coordinates. */
-    impact_at(&u, 41, 175, 200e3, 1300);
+    /* Fast enough to cross Aomori even so: an Alert to shelter, naming
+     * it, before any impact is predicted. */
+    midcourse(&u);
+    u.phase = GS_PHASE_BOOST;
+    u.time += 1000000;
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_ALERT);
-    assert_int_equal(w[0].response, GS_RESPONSE_SHELTER);
+    assert_int_equal(w[0].situation, GS_CAP_LAUNCHED);
     assert_int_equal(w[0].n_areas, 1);
     assert_string_equal(w[0].areas[0].code, "JP-02");
-    assert_non_null(strstr(w[0].headline, "Aomori"));
-    assert_null(strstr(w[0].description, "40."));
     assert_string_equal(gs_warning_type_name(w[0].type), "Alert");
-    /* The same again: nothing. */
+    /* Burnt out, the same places: nothing new. */
+    u.phase = GS_PHASE_MIDCOURSE;
+    impact_at(&u, 41, 175, 200e3, 1300);
     u.time += 1000000;
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    /* A second object of the same launch, close by: the same warning. */
+    memcpy(u.track, "JPN-T9", 7);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    memcpy(u.track, "JPN-T1", 7);
     /* Impact now predicted in Tokyo: an Update naming both. */
     u.time += 1000000;
     impact_at(&u, 35.7, 139.7, 30e3, 1300);
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_LAUNCHED);
     assert_int_equal(w[0].n_areas, 2);
     assert_int_equal(w[0].number, 2);
-    /* Past Japan, falling in the Pacific: all clear, then closed. */
+    /* Past Japan, falling in the Pacific: once both objects are, the
+     * warning says the missile passed. */
     u.time += 300000000;
     gs_geodetic_to_ecef(&g, u.x);
     impact_at(&u, 41, 175, 20e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    memcpy(u.track, "JPN-T9", 7);
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
-    assert_int_equal(w[0].response, GS_RESPONSE_ALL_CLEAR);
-    assert_non_null(strstr(w[0].headline, "passed"));
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_PASSED);
     u.time += 1000000;
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    /* Both come down at sea: Cancel, all clear, once the last is down;
+     * then the warning is closed. */
+    u.time = T0 + 1300 * 1000000LL;
+    u.h = 3000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    memcpy(u.track, "JPN-T1", 7);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_CANCEL);
+    assert_int_equal(w[0].situation, GS_CAP_FELL_AT_SEA);
+    assert_int_equal(gs_warning_engine_retract(e, u.track, u.time, w, 4), 0);
 
     /* Another track, withdrawn: Cancel. */
     midcourse(&u);
@@ -351,19 +377,29 @@ static void civil_warning_life(void **state)
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(gs_warning_engine_retract(e, "JPN-T2", u.time, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_CANCEL);
+    assert_int_equal(w[0].situation, GS_CAP_WITHDRAWN);
     assert_int_equal(gs_warning_engine_retract(e, "JPN-T2", u.time, w, 4), 0);
 
-    /* A third, lost high up: stay sheltered. */
+    /* A third, lost high up: no message, the warning stands. */
     midcourse(&u);
     memcpy(u.track, "JPN-T3", 7);
     impact_at(&u, 41, 175, 200e3, 1300);
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     u.time += 1000000;
     u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+
+    /* A fourth falls in Tokyo: Update, fallen on land. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T4", 7);
+    impact_at(&u, 35.7, 139.7, 20e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    u.time = T0 + 1300 * 1000000LL;
+    u.h = 1000;
+    u.status = GS_TRACK_LOST;
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
-    assert_int_equal(w[0].response, GS_RESPONSE_SHELTER);
-    assert_non_null(strstr(w[0].instruction, "until"));
+    assert_int_equal(w[0].situation, GS_CAP_FELL_ON_LAND);
     gs_warning_engine_free(e);
 }
 
