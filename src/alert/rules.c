@@ -20,10 +20,10 @@
 
 #define PATH_STEP 10.0     /* s between points of the ground path */
 #define PATH_MAX_TIME 7200 /* s */
-#define MOVE_MIN 10e3     /* m: an impact moving less is not news */
-#define TIME_MOVE 10.0    /* s */
-#define ENDED_HEIGHT 20e3 /* m: a track lost this low has come down */
-#define ENDED_MARGIN 30.0 /* s before the predicted impact */
+#define MOVE_MIN 10e3      /* m: an impact moving less is not news */
+#define TIME_MOVE 10.0     /* s */
+#define ENDED_HEIGHT 20e3  /* m: a track lost this low has come down */
+#define ENDED_MARGIN 30.0  /* s before the predicted impact */
 
 struct slot {
     bool used, closed;
@@ -200,8 +200,8 @@ static void overflight(struct gs_alert_rules *r, struct slot *s,
     struct gs_alert_event *e;
 
     if (r->overflight == NULL ||
-        gs_path_predict(u, PATH_STEP, PATH_MAX_TIME, r->path, GS_PATH_POINTS_MAX,
-                        &npath) < 0)
+        gs_path_predict(u, PATH_STEP, PATH_MAX_TIME, r->path,
+                        GS_PATH_POINTS_MAX, &npath) < 0)
         return;
     k = r->overflight(r->ctx, r->path, npath, found, GS_ALERT_NATIONS_MAX);
     for (i = 0; i < k; i++) {
@@ -326,6 +326,35 @@ size_t gs_alert_rules_update(struct gs_alert_rules *r,
                      s->impact.ellipse.semi_minor / 1000);
         }
         overflight(r, s, u, out, max, &n);
+    }
+    return n;
+}
+
+size_t gs_alert_rules_tick(struct gs_alert_rules *r, gs_time_t now,
+                           struct gs_alert_event *out, size_t max)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < GS_ALERT_RULES_MAX && n < max; i++) {
+        struct slot *s = &r->slots[i];
+        struct gs_alert_event *e;
+        char when[16], at[40];
+
+        if (!s->used || s->closed || !s->has_impact ||
+            s->impact.time + ENDED_MARGIN * GS_USEC_PER_SEC > now ||
+            s->last >= s->impact.time)
+            continue;
+        s->closed = true;
+        e = event(s, GS_ALERT_ENDED, NULL, out, max, &n);
+        if (e == NULL)
+            break;
+        e->based_on = s->impact.time;
+        clock_of(s->impact.time, when);
+        where(s->impact.lat, s->impact.lon, at);
+        snprintf(e->text, sizeof(e->text),
+                 "%s: the missile came down at about %s near %s, as "
+                 "predicted (beyond the radars)",
+                 s->track, when, at);
     }
     return n;
 }

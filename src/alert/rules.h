@@ -85,6 +85,15 @@ size_t gs_alert_rules_retract(struct gs_alert_rules *r, const char *track_id,
                               gs_time_t at, const char *reason,
                               struct gs_alert_event *out, size_t max);
 
+/*
+ * The clock moves on to now (the sensors' time) with no news of some
+ * tracks: an open alert whose predicted impact is 30 s past, and whose
+ * track said nothing since, ends there ("ended", as predicted: the
+ * missile came down beyond the radars). Writes up to max events.
+ */
+size_t gs_alert_rules_tick(struct gs_alert_rules *r, gs_time_t now,
+                           struct gs_alert_event *out, size_t max);
+
 /* The alert id of a track's alert, or NULL when it has none. */
 const char *gs_alert_rules_alert_of(const struct gs_alert_rules *r,
                                     const char *track_id);

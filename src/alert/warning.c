@@ -17,13 +17,13 @@
 
 #define PATH_STEP 10.0
 #define PATH_MAX_TIME 7200
-#define ENDED_HEIGHT 20e3     /* m */
-#define ENDED_MARGIN 30.0     /* s before the predicted impact */
-#define GROUP_DISTANCE 300e3  /* m */
-#define GROUP_TIME 60.0       /* s */
+#define ENDED_HEIGHT 20e3    /* m */
+#define ENDED_MARGIN 30.0    /* s before the predicted impact */
+#define GROUP_DISTANCE 300e3 /* m */
+#define GROUP_TIME 60.0      /* s */
 #define MEMBERS_MAX 8
-#define PASS_MARGIN 30.0      /* s after the predicted passage or impact */
-#define STALE 120.0           /* s without news or prediction: forgotten */
+#define PASS_MARGIN 30.0 /* s after the predicted passage or impact */
+#define STALE 120.0      /* s without news or prediction: forgotten */
 
 struct member {
     char track[GS_TRACK_ID_SIZE];
@@ -232,12 +232,10 @@ static void ended(struct slot *s, const char *track, gs_time_t at,
     if (!down)
         return;
     if (land)
-        emit(s, GS_WARNING_UPDATE, GS_CAP_FELL_ON_LAND, track, at, out, max,
-             n);
+        emit(s, GS_WARNING_UPDATE, GS_CAP_FELL_ON_LAND, track, at, out, max, n);
     else
-        emit(s, GS_WARNING_CANCEL,
-             sea ? GS_CAP_FELL_AT_SEA : GS_CAP_WITHDRAWN, track, at, out,
-             max, n);
+        emit(s, GS_WARNING_CANCEL, sea ? GS_CAP_FELL_AT_SEA : GS_CAP_WITHDRAWN,
+             track, at, out, max, n);
 }
 
 /* Seconds after the path's first point from which nothing of it touches
@@ -252,8 +250,8 @@ static double clear_after(struct gs_warning_engine *e, size_t npath)
     memset(&none, 0, sizeof(none));
     if (npath == 0)
         return 0;
-    if (e->areas(e->ctx, e->path, npath, &none, e->spare,
-                 GS_WARNING_AREAS_MAX, &where) == 0)
+    if (e->areas(e->ctx, e->path, npath, &none, e->spare, GS_WARNING_AREAS_MAX,
+                 &where) == 0)
         return e->path[0].t;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -285,10 +283,10 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
         if (m == NULL)
             return 0;
         m->ended = true;
-        m->came_down = u->h < ENDED_HEIGHT ||
-                       (u->impact.valid &&
-                        (double)(u->time - u->impact.time) * 1e-6 >=
-                            -ENDED_MARGIN);
+        m->came_down =
+            u->h < ENDED_HEIGHT ||
+            (u->impact.valid &&
+             (double)(u->time - u->impact.time) * 1e-6 >= -ENDED_MARGIN);
         memset(&none, 0, sizeof(none));
         if (m->came_down)
             e->areas(e->ctx, NULL, 0, u->impact.valid ? &u->impact : &none,
@@ -340,14 +338,14 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
         s->impact_time = u->impact.time;
     if (s->number == 0) {
         unite(s, e->found, found);
-        emit(s, GS_WARNING_ALERT, GS_CAP_LAUNCHED, u->track, u->time, out,
-             max, &n);
+        emit(s, GS_WARNING_ALERT, GS_CAP_LAUNCHED, u->track, u->time, out, max,
+             &n);
         return n;
     }
     if (unite(s, e->found, found)) {
         s->passed = false;
-        emit(s, GS_WARNING_UPDATE, GS_CAP_LAUNCHED, u->track, u->time, out,
-             max, &n);
+        emit(s, GS_WARNING_UPDATE, GS_CAP_LAUNCHED, u->track, u->time, out, max,
+             &n);
         return n;
     }
     /* Passed: no track has anything left under its path, and each falls
@@ -361,8 +359,8 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             all = all && (s->m[k].ended || s->m[k].clear);
         if (all) {
             s->passed = true;
-            emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, u->track, u->time,
-                 out, max, &n);
+            emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, u->track, u->time, out,
+                 max, &n);
         }
     }
     return n;
@@ -433,8 +431,7 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
             ended(s, track, now, out, max, &n);
         } else if (passed && !s->passed) {
             s->passed = true;
-            emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, track, now, out, max,
-                 &n);
+            emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, track, now, out, max, &n);
         }
     }
     return n;

@@ -54,8 +54,8 @@ struct gs_warning_area {
  * in one of the areas, at sea, or elsewhere (another country's land).
  */
 enum gs_warning_where { GS_WHERE_AREAS, GS_WHERE_SEA, GS_WHERE_ELSEWHERE };
-typedef size_t (*gs_warning_areas_fn)(void *ctx,
-                                      const struct gs_path_point *p, size_t n,
+typedef size_t (*gs_warning_areas_fn)(void *ctx, const struct gs_path_point *p,
+                                      size_t n,
                                       const struct gs_ground_point *impact,
                                       struct gs_warning_area *out, size_t max,
                                       enum gs_warning_where *where);
@@ -67,7 +67,7 @@ struct gs_warning {
     enum gs_cap_situation situation;
     unsigned warning; /* which warning: 1, 2, ... in this engine */
     char track_id[GS_TRACK_ID_SIZE]; /* the track that moved it */
-    unsigned number; /* 1, 2, ... within this track's warning */
+    unsigned number;                 /* 1, 2, ... within this track's warning */
     gs_time_t based_on;
     struct gs_warning_area areas[GS_WARNING_AREAS_MAX];
     int n_areas;
@@ -95,7 +95,8 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
  * PASS_MARGIN ago (30 s), falling outside them, says the missile passed;
  * one whose every track has reached its predicted impact 30 s ago ends as
  * if it had come down there. A track quiet for 120 s that never had an
- * impact predicted no longer counts. Writes up to max warnings, returns how many.
+ * impact predicted no longer counts. Writes up to max warnings, returns how
+ * many.
  */
 size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
                               struct gs_warning *out, size_t max);

@@ -31,10 +31,10 @@
 
 /* What happened. Strings, not an enum: they are read by people and by
  * partners' tools, and new ones must not renumber old ones. */
-#define GS_AUDIT_CREATE "create"        /* an item made here */
-#define GS_AUDIT_RECEIPT "receipt"      /* an item received or imported */
-#define GS_AUDIT_ACCESS "access"        /* a read, allowed or denied */
-#define GS_AUDIT_RELEASE "release"      /* sent to a partner, or denied */
+#define GS_AUDIT_CREATE "create"   /* an item made here */
+#define GS_AUDIT_RECEIPT "receipt" /* an item received or imported */
+#define GS_AUDIT_ACCESS "access"   /* a read, allowed or denied */
+#define GS_AUDIT_RELEASE "release" /* sent to a partner, or denied */
 #define GS_AUDIT_COPY "copy"
 #define GS_AUDIT_TRANSLATION "translation"
 #define GS_AUDIT_RECLASSIFICATION "reclassification"
@@ -42,12 +42,13 @@
 #define GS_AUDIT_RETRACTION "retraction"
 #define GS_AUDIT_VERIFY_FAILED "verification-failed"
 #define GS_AUDIT_COMPROMISE "suspected-compromise"
-#define GS_AUDIT_USER "user"            /* the register of cleared people */
-#define GS_AUDIT_IDENTITY "identity"    /* a partner's identity imported */
-#define GS_AUDIT_COSIGN "co-signature"  /* an agreement signed by a party */
+#define GS_AUDIT_USER "user"             /* the register of cleared people */
+#define GS_AUDIT_IDENTITY "identity"     /* a partner's identity imported */
+#define GS_AUDIT_COSIGN "co-signature"   /* an agreement signed by a party */
 #define GS_AUDIT_CONNECTION "connection" /* a peer connection refused */
-#define GS_AUDIT_WITNESS "witness"      /* a partner's tree head checked */
-#define GS_AUDIT_DERIVATIVE "derivative" /* a public derivative (civil warning) made from an item */
+#define GS_AUDIT_WITNESS "witness"       /* a partner's tree head checked */
+#define GS_AUDIT_DERIVATIVE                                                    \
+    "derivative" /* a public derivative (civil warning) made from an item */
 
 struct gs_audit_record {
     gs_time_t time;
@@ -112,8 +113,7 @@ int gs_audit_verify(struct gs_store *s, const uint8_t pk[GS_PK_LEN],
  * (new reference). GS_ERR_NOT_FOUND when index is not below h->size.
  */
 int gs_audit_proof(struct gs_store *s, const struct gs_signer *signer,
-                   uint64_t index, const struct gs_tree_head *h,
-                   json_t **out);
+                   uint64_t index, const struct gs_tree_head *h, json_t **out);
 /*
  * Checks a proof made by gs_audit_proof with only the public key pk of the
  * nation that made it: the head's signature and the record's inclusion.

@@ -86,19 +86,19 @@ static const struct {
      " \"releasable_to\": [\"USA\", \"JPN\"],\n"
      " \"categories\": [\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\",\n"
      " \"derivatives\": [\"civil-warning\"],\n"
-         " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
+     " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
     {"USA", "usa", "indopacom", "SECRET",
      "{\"originator\": \"USA\", \"classification\": \"SECRET\",\n"
      " \"releasable_to\": [\"JPN\", \"KOR\"],\n"
      " \"categories\": [\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\",\n"
      " \"derivatives\": [\"civil-warning\"],\n"
-         " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
+     " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
     {"JPN", "jpn", "tokyo", "極秘",
      "{\"originator\": \"JPN\", \"classification\": \"極秘\",\n"
      " \"releasable_to\": [\"USA\", \"KOR\"],\n"
      " \"categories\": [\"DPRK-MISSILE\"], \"purpose\": \"missile-warning\",\n"
      " \"derivatives\": [\"civil-warning\"],\n"
-         " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
+     " \"created\": \"2024-01-10T00:00:00Z\", \"review\": null}\n"},
 };
 
 struct node_rt {
@@ -119,10 +119,10 @@ struct node_rt {
 struct followed {
     bool used;
     uint8_t id[GS_ITEM_ID_LEN];
-    int originator;       /* node index, -1 another nation */
+    int originator; /* node index, -1 another nation */
     bool track, alert, fused;
-    bool timed; /* made upon a plot of time `time` (not a lost track's) */
-    gs_time_t time;       /* track time, or the alert's based_on */
+    bool timed;     /* made upon a plot of time `time` (not a lost track's) */
+    gs_time_t time; /* track time, or the alert's based_on */
     gs_time_t stored[N_NODES];
 };
 
@@ -151,7 +151,9 @@ struct demo {
     /* each node's own alerts, for the errors */
     struct alert_est est[N_NODES][ALERTS_MAX];
     size_t n_est[N_NODES];
-    char overflown[64]; /* nations JPN said the path crosses */
+    char overflown[64];         /* nations JPN said the path crosses */
+    double fell[ALERTS_MAX][2]; /* where JPN said objects came down */
+    size_t n_fell;
     struct gs_regions *regions; /* for the names of areas */
     gs_time_t sim0, wall0;
 };
@@ -174,7 +176,8 @@ static int node_of(const char *nat)
     return -1;
 }
 
-/* ---- setting up ----------------------------------------------------------- */
+/* ---- setting up -----------------------------------------------------------
+ */
 
 static int write_text(const char *path, const char *text)
 {
@@ -260,8 +263,7 @@ static int link_node(struct gs_node *n, void *ctx, struct gs_diag *d)
             free(text);
             if (rc == 0 && (lc->self == USA || i == USA))
                 rc = gs_store_peer_put(n->store, cast[i].nat,
-                                       i == USA ? dm->node[USA].address
-                                                : "");
+                                       i == USA ? dm->node[USA].address : "");
             gs_identity_free(&id);
         }
         gs_jdoc_free(&doc);
@@ -326,8 +328,7 @@ static int simulate(struct demo *dm, const char *scenario)
                                cast[i].nat);
         snprintf(name, sizeof(name), "plots-%s.jsonl", cast[i].nat);
         if (rc == 0)
-            rc = cli_write_plots(dir, name, &dm->sc, p, n, cast[i].nat,
-                                 &count);
+            rc = cli_write_plots(dir, name, &dm->sc, p, n, cast[i].nat, &count);
     }
     gs_free(p);
     dm->warhead = -1;
@@ -392,7 +393,8 @@ static int setup(struct demo *dm, const char *scenario, int port,
     return rc;
 }
 
-/* ---- the node processes ----------------------------------------------------- */
+/* ---- the node processes -----------------------------------------------------
+ */
 
 static int start_node(struct demo *dm, int i)
 {
@@ -425,8 +427,7 @@ static int start_node(struct demo *dm, int i)
             return 0;
         if (waitpid(pid, &status, WNOHANG) == pid) {
             nd->pid = 0;
-            cli_error("the %s node stopped at once; see %s", cast[i].nat,
-                      log);
+            cli_error("the %s node stopped at once; see %s", cast[i].nat, log);
             return GS_ERR_STATE;
         }
         usleep(100000);
@@ -455,7 +456,8 @@ static void stop_node(struct node_rt *nd)
     nd->pid = 0;
 }
 
-/* ---- agreements ------------------------------------------------------------- */
+/* ---- agreements -------------------------------------------------------------
+ */
 
 struct propose_ctx {
     const char *path;
@@ -545,8 +547,7 @@ static int check_in_effect(struct gs_node *n, void *ctx, struct gs_diag *d)
 
 /* Waits until pred holds for the node of dir (10 s at most). */
 static bool wait_for(const char *dir,
-                     int (*fn)(struct gs_node *n, void *ctx,
-                               struct gs_diag *d),
+                     int (*fn)(struct gs_node *n, void *ctx, struct gs_diag *d),
                      void *ctx, bool *flag)
 {
     int k;
@@ -590,8 +591,8 @@ static int agreements(struct demo *dm, const char *examples)
         sc.nat = cast[ag[a].signer].nat;
         if (!wait_for(dm->node[ag[a].signer].dir, sign_one, &sc,
                       &sc.signed_now)) {
-            cli_error("agreement %s did not reach %s to be signed",
-                      ag[a].id, sc.nat);
+            cli_error("agreement %s did not reach %s to be signed", ag[a].id,
+                      sc.nat);
             return GS_ERR_STATE;
         }
     }
@@ -611,7 +612,8 @@ static int agreements(struct demo *dm, const char *examples)
     return 0;
 }
 
-/* ---- following the items ------------------------------------------------------ */
+/* ---- following the items
+ * ------------------------------------------------------ */
 
 static struct followed *follow(struct demo *dm, const uint8_t *id)
 {
@@ -683,11 +685,11 @@ static void hops(const struct followed *f, int i, char *out, size_t n)
                  (double)(f->stored[i] - f->stored[o]) / 1e3);
 }
 
-static void say(const struct demo *dm, gs_time_t t, int node,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void say(const struct demo *dm, gs_time_t t, int node, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
 
-static void say(const struct demo *dm, gs_time_t t, int node,
-                const char *fmt, ...)
+static void say(const struct demo *dm, gs_time_t t, int node, const char *fmt,
+                ...)
 {
     char when[16];
     va_list ap;
@@ -722,7 +724,8 @@ static void on_track(struct demo *dm, int i, const Gsomia__Arrived *a,
         nd->detected = true;
         if (dm->first_detection == 0 || u.time < dm->first_detection)
             dm->first_detection = u.time;
-        say(dm, u.time, i, "first detection: %s, %s, %.0f km up over "
+        say(dm, u.time, i,
+            "first detection: %s, %s, %.0f km up over "
             "%.2f%c %.2f%c",
             u.track, gs_phase_name(u.phase), u.h / 1000, fabs(u.lat),
             u.lat >= 0 ? 'N' : 'S', fabs(u.lon), u.lon >= 0 ? 'E' : 'W');
@@ -775,7 +778,8 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
         e->launch = g;
         if (!nd->launch_said) {
             nd->launch_said = true;
-            say(dm, al->based_on_us, i, "launch point %.2f%c %.2f%c "
+            say(dm, al->based_on_us, i,
+                "launch point %.2f%c %.2f%c "
                 "(95 %% within %.1f km)",
                 fabs(g.lat), g.lat >= 0 ? 'N' : 'S', fabs(g.lon),
                 g.lon >= 0 ? 'E' : 'W', g.ellipse.semi_major / 1000);
@@ -803,7 +807,8 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
 
             nd->impact_said = g.ellipse.semi_major;
             since_launch(dm, g.time, when);
-            say(dm, al->based_on_us, i, "impact predicted at %s, "
+            say(dm, al->based_on_us, i,
+                "impact predicted at %s, "
                 "%.2f%c %.2f%c, 95 %% ellipse %.0f x %.0f km (%.0f km "
                 "from the truth)",
                 when, fabs(g.lat), g.lat >= 0 ? 'N' : 'S', fabs(g.lon),
@@ -824,12 +829,26 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
                 grew = true;
             }
         if (grew)
-            say(dm, al->based_on_us, i, "overflight: predicted paths cross "
-                "the territory of %s", dm->overflown);
+            say(dm, al->based_on_us, i,
+                "overflight: predicted paths cross "
+                "the territory of %s",
+                dm->overflown);
     }
     if (i == JPN && strcmp(al->type, GS_ALERT_ENDED) == 0 &&
-        strstr(al->text, "came down") != NULL)
+        strstr(al->text, "came down") != NULL && e != NULL && e->has_impact) {
+        size_t k;
+
+        /* Once per place: several tracks may follow one object. */
+        for (k = 0; k < dm->n_fell; k++)
+            if (ground_distance(dm->fell[k][0], dm->fell[k][1], e->impact.lat,
+                                e->impact.lon) < 50e3)
+                return;
+        if (dm->n_fell < ALERTS_MAX) {
+            dm->fell[dm->n_fell][0] = e->impact.lat;
+            dm->fell[dm->n_fell++][1] = e->impact.lon;
+        }
         say(dm, al->based_on_us, i, "%s", al->text);
+    }
 }
 
 static void on_arrived(struct demo *dm, int i, const Gsomia__Arrived *a)
@@ -868,9 +887,9 @@ static void on_warned(struct demo *dm, int i, const Gsomia__Warned *w)
             dm->regions != NULL ? gs_regions_find(dm->regions, w->areas[k])
                                 : NULL;
 
-        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-                                k ? ", " : "", r != NULL ? r->name
-                                                         : w->areas[k]);
+        len +=
+            (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+                             k ? ", " : "", r != NULL ? r->name : w->areas[k]);
     }
     if (dm->first_warning == 0 && strcmp(w->msg_type, "Alert") == 0) {
         dm->first_warning = t;
@@ -899,7 +918,8 @@ static void drain(struct demo *dm)
     }
 }
 
-/* ---- figures ------------------------------------------------------------------ */
+/* ---- figures
+ * ------------------------------------------------------------------ */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -937,8 +957,8 @@ static void print_series(struct series *s, json_t *out)
     if (s->n == 0)
         return;
     qsort(s->v, s->n, sizeof(double), cmp_double);
-    printf("    %-22s %6zu  %8.2f  %8.2f  %8.2f\n", s->name, s->n,
-           pct(s, 50), pct(s, 99), s->v[s->n - 1]);
+    printf("    %-22s %6zu  %8.2f  %8.2f  %8.2f\n", s->name, s->n, pct(s, 50),
+           pct(s, 99), s->v[s->n - 1]);
     json_object_set_new(out, s->name,
                         json_pack("{s:I,s:f,s:f,s:f}", "n", (json_int_t)s->n,
                                   "p50_ms", pct(s, 50), "p99_ms", pct(s, 99),
@@ -968,8 +988,8 @@ static int verify_node(const char *dir, size_t *records)
 static int summary(struct demo *dm, const char *json_path)
 {
     struct series hop[6] = {
-        {"KOR->USA", NULL, 0},        {"USA->JPN", NULL, 0},
-        {"JPN->USA", NULL, 0},        {"USA->KOR", NULL, 0},
+        {"KOR->USA", NULL, 0},          {"USA->JPN", NULL, 0},
+        {"JPN->USA", NULL, 0},          {"USA->KOR", NULL, 0},
         {"KOR->JPN (2 hops)", NULL, 0}, {"KOR plot->JPN", NULL, 0}};
     json_t *out = json_object(), *lat = json_object();
     const struct gs_truth_object *w =
@@ -1020,9 +1040,9 @@ static int summary(struct demo *dm, const char *json_path)
 
             if (!e->has_impact)
                 continue;
-            miss = ground_distance(e->impact.lat, e->impact.lon,
-                                   w->impact.lat / GS_DEG,
-                                   w->impact.lon / GS_DEG);
+            miss =
+                ground_distance(e->impact.lat, e->impact.lon,
+                                w->impact.lat / GS_DEG, w->impact.lon / GS_DEG);
             if (best == NULL || miss < best_miss) {
                 best = e;
                 best_miss = miss;
@@ -1035,11 +1055,11 @@ static int summary(struct demo *dm, const char *json_path)
         since_launch(dm, best->first_impact, fi);
         printf("    %s  %s: launch point ", cast[i].nat, best->id);
         if (best->has_launch)
-            printf("%.1f km off", ground_distance(best->launch.lat,
-                                                  best->launch.lon,
-                                                  w->launch.lat / GS_DEG,
-                                                  w->launch.lon / GS_DEG) /
-                                      1000);
+            printf("%.1f km off",
+                   ground_distance(best->launch.lat, best->launch.lon,
+                                   w->launch.lat / GS_DEG,
+                                   w->launch.lon / GS_DEG) /
+                       1000);
         else
             printf("not estimated");
         printf("; first impact prediction at %s, last %.1f km off\n", fi,
@@ -1053,14 +1073,13 @@ static int summary(struct demo *dm, const char *json_path)
                "detection, for %s.\n",
                a, (double)(dm->first_warning - dm->first_detection) * 1e-6,
                dm->warning_areas);
-        json_object_set_new(out, "warning_after_detection_s",
-                            json_real((double)(dm->first_warning -
-                                               dm->first_detection) *
-                                      1e-6));
-        json_object_set_new(out, "warning_after_launch_s",
-                            json_real((double)(dm->first_warning -
-                                               dm->launch) *
-                                      1e-6));
+        json_object_set_new(
+            out, "warning_after_detection_s",
+            json_real((double)(dm->first_warning - dm->first_detection) *
+                      1e-6));
+        json_object_set_new(
+            out, "warning_after_launch_s",
+            json_real((double)(dm->first_warning - dm->launch) * 1e-6));
     } else {
         printf("\nNo civil warning was issued.\n");
     }
@@ -1088,7 +1107,8 @@ static int summary(struct demo *dm, const char *json_path)
     return status;
 }
 
-/* ---- the run ------------------------------------------------------------------ */
+/* ---- the run
+ * ------------------------------------------------------------------ */
 
 static int replay(struct demo *dm)
 {
@@ -1103,8 +1123,7 @@ static int replay(struct demo *dm)
         snprintf(path, sizeof(path), "%s/sim/plots-%s.jsonl", dm->base,
                  cast[i].nat);
         gs_diag_init(&d);
-        if (gs_feeder_load(&dm->node[i].feed, dm->node[i].dir, path, &d) ==
-            0) {
+        if (gs_feeder_load(&dm->node[i].feed, dm->node[i].dir, path, &d) == 0) {
             dm->node[i].has_feed = true;
             if (start == 0 || (gs_feeder_start(&dm->node[i].feed) != 0 &&
                                gs_feeder_start(&dm->node[i].feed) < start))
@@ -1119,8 +1138,8 @@ static int replay(struct demo *dm)
         }
     }
     for (k = 0; k < dm->truth.n_obj; k++) {
-        gs_time_t t = dm->truth.epoch +
-                      (gs_time_t)(dm->truth.obj[k].t_impact * 1e6);
+        gs_time_t t =
+            dm->truth.epoch + (gs_time_t)(dm->truth.obj[k].t_impact * 1e6);
 
         if (t > end_sim)
             end_sim = t;
@@ -1138,8 +1157,7 @@ static int replay(struct demo *dm)
             fed = fed && gs_feeder_done(&dm->node[i].feed);
         }
         drain(dm);
-        if (stop_requested ||
-            (fed && now > end_sim + 60 * GS_USEC_PER_SEC))
+        if (stop_requested || (fed && now > end_sim + 60 * GS_USEC_PER_SEC))
             break;
         usleep(2000);
     }
@@ -1247,8 +1265,8 @@ static int cmd_demo(int argc, char **argv)
     signal(SIGINT, on_stop);
     signal(SIGTERM, on_stop);
     signal(SIGPIPE, SIG_IGN);
-    printf("gsomia demo: %s, replayed %gx faster than real time\n",
-           scenario, speed);
+    printf("gsomia demo: %s, replayed %gx faster than real time\n", scenario,
+           speed);
     printf("Nodes in %s: KOR (seoul) and JPN (tokyo) linked through USA "
            "(indopacom), the hub.\n",
            dir);

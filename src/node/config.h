@@ -80,16 +80,14 @@ struct gs_config {
  * and port; GS_ERR_INVALID unless the port is 1..65535 and the host is
  * not empty.
  */
-int gs_address_parse(const char *address, char *host, size_t host_n,
-                     int *port);
+int gs_address_parse(const char *address, char *host, size_t host_n, int *port);
 
 /* Reads path into cfg; GS_ERR_INVALID (or GS_ERR_NOT_FOUND) after
  * reporting to d. */
-int gs_config_load(const char *path, struct gs_config *cfg,
-                   struct gs_diag *d);
+int gs_config_load(const char *path, struct gs_config *cfg, struct gs_diag *d);
 /* Parses text (for tests and fuzzing); file names it in messages. */
-int gs_config_parse(const char *file, const char *text,
-                    struct gs_config *cfg, struct gs_diag *d);
+int gs_config_parse(const char *file, const char *text, struct gs_config *cfg,
+                    struct gs_diag *d);
 /* Writes cfg to path, refusing to overwrite. */
 int gs_config_write(const char *path, const struct gs_config *cfg,
                     struct gs_diag *d);

@@ -100,7 +100,7 @@ struct conn {
     struct gs_tls *tls;
     struct gs_framer framer;
     struct gs_buf plain;
-    bool outbound, hello, closing;
+    bool outbound, hello, closing, leaving;
     struct peer *peer;
     char nation[GS_NATION_SIZE];
     uint64_t last_seq;
@@ -603,8 +603,12 @@ static void conn_close(struct conn *c, const char *why)
 {
     struct peer *p = c->peer;
 
-    if (c->closing)
+    if (c->closing || c->leaving)
         return;
+    /* Saying goodbye may fail to write and close the connection: leaving
+     * makes that inner close return at once instead of saying goodbye
+     * again, without end. */
+    c->leaving = true;
     if (c->hello && why != NULL) {
         Gsomia__Frame f = GSOMIA__FRAME__INIT;
         Gsomia__Bye bye = GSOMIA__BYE__INIT;

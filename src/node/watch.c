@@ -47,9 +47,9 @@
 #define META_FUSED "watch.next_fused"
 #define META_ALERT "watch.next_alert"
 #define META_WARNING "watch.next_warning"
-#define WARNINGS_MAX 8      /* civil warning messages per update */
-#define CAP_TRACKS 64       /* warnings remembered, for references */
-#define COT_STALE 10.0      /* s a CoT event stays current */
+#define WARNINGS_MAX 8        /* civil warning messages per update */
+#define CAP_TRACKS 64         /* warnings remembered, for references */
+#define COT_STALE 10.0        /* s a CoT event stays current */
 #define OVERFLIGHT_RADIUS 5e3 /* m about the nominal path */
 
 /* A tracker's output track and the id this node gave it. */
@@ -107,7 +107,7 @@ struct gs_watch {
     enum gs_cap_status cap_status;
     unsigned next_warning, saved_warning;
     gs_time_t clock; /* the latest plot time taken */
-    int cot_fd; /* -1: no CoT */
+    int cot_fd;      /* -1: no CoT */
     struct sockaddr_storage cot_addr;
     socklen_t cot_len;
     struct gs_buf cot;
@@ -180,8 +180,7 @@ static size_t overflight(void *ctx, const struct gs_path_point *p, size_t n,
     static struct gs_region_set set; /* large; one job at a time */
     size_t k = to_region_path(w, p, n, OVERFLIGHT_RADIUS), i;
 
-    if (k == 0 || gs_regions_near_path(w->regions, NULL, w->rpath, k, &set) <
-                      0)
+    if (k == 0 || gs_regions_near_path(w->regions, NULL, w->rpath, k, &set) < 0)
         return 0;
     for (i = 0; i < set.n && i < max; i++)
         memcpy(out[i], set.r[i]->country, 4);
@@ -211,8 +210,8 @@ static size_t areas(void *ctx, const struct gs_path_point *p, size_t n,
                               impact->lon, &impact->ellipse, &more);
         if (in != NULL)
             *where = GS_WHERE_AREAS;
-        else if (gs_regions_country_at(w->regions, impact->lat,
-                                       impact->lon) != NULL)
+        else if (gs_regions_country_at(w->regions, impact->lat, impact->lon) !=
+                 NULL)
             *where = GS_WHERE_ELSEWHERE;
     }
     for (i = 0; i < set.n + more.n && m < max; i++) {
@@ -272,8 +271,7 @@ static int load_label(struct gs_watch *w, struct gs_node *n, const char *rel,
 }
 
 /* A UDP socket for Cursor-on-Target events to address. */
-static int cot_open(struct gs_watch *w, const char *address,
-                    struct gs_diag *d)
+static int cot_open(struct gs_watch *w, const char *address, struct gs_diag *d)
 {
     struct addrinfo hints, *ai = NULL;
     char host[GS_ADDRESS_MAX], port[8];
@@ -286,8 +284,8 @@ static int cot_open(struct gs_watch *w, const char *address,
     hints.ai_socktype = SOCK_DGRAM;
     hints.ai_flags = AI_NUMERICSERV;
     if (getaddrinfo(host, port, &hints, &ai) != 0 || ai == NULL) {
-        gs_diag_error(d, NULL, "[cot] address %s: cannot resolve %s",
-                      address, host);
+        gs_diag_error(d, NULL, "[cot] address %s: cannot resolve %s", address,
+                      host);
         return GS_ERR_INVALID;
     }
     w->cot_fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -382,7 +380,8 @@ int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
     }
     if (rc == 0 && cfg->cap) {
         if (gs_regions_count(w->regions, cfg->cap_country) == 0) {
-            gs_diag_error(d, NULL, "[warning] country %s: the boundaries "
+            gs_diag_error(d, NULL,
+                          "[warning] country %s: the boundaries "
                           "file has no subdivisions of it to warn",
                           cfg->cap_country);
             rc = GS_ERR_INVALID;
@@ -392,9 +391,10 @@ int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
         }
         memcpy(w->cap_country, cfg->cap_country, GS_NATION_SIZE);
         snprintf(w->cap_sender, sizeof(w->cap_sender), "%s", cfg->cap_sender);
-        w->cap_status = strcmp(cfg->cap_status, "Exercise") == 0 ? GS_CAP_EXERCISE
-                        : strcmp(cfg->cap_status, "Test") == 0   ? GS_CAP_TEST
-                                                                 : GS_CAP_ACTUAL;
+        w->cap_status = strcmp(cfg->cap_status, "Exercise") == 0
+                            ? GS_CAP_EXERCISE
+                        : strcmp(cfg->cap_status, "Test") == 0 ? GS_CAP_TEST
+                                                               : GS_CAP_ACTUAL;
     }
     if (rc == 0 && cfg->cot[0] != '\0')
         rc = cot_open(w, cfg->cot, d);
@@ -404,8 +404,7 @@ int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
         w->next_fused = meta_counter(n, META_FUSED);
         w->saved_alert = meta_counter(n, META_ALERT);
         w->next_warning = w->saved_warning = meta_counter(n, META_WARNING);
-        w->rules = gs_alert_rules_new(w->nation, w->saved_alert, overflight,
-                                      w);
+        w->rules = gs_alert_rules_new(w->nation, w->saved_alert, overflight, w);
     }
     if (rc < 0) {
         gs_watch_free(w);
@@ -906,7 +905,8 @@ static int picture_outputs(struct gs_watch *w, struct gs_node *n)
     return rc;
 }
 
-/* ---- civil warnings -------------------------------------------------------- */
+/* ---- civil warnings --------------------------------------------------------
+ */
 
 /* The decision of using partner item (id, labels) for a public warning. */
 static int may_warn(struct gs_watch *w, struct gs_node *n, const uint8_t *id,
@@ -939,7 +939,8 @@ static int may_warn(struct gs_watch *w, struct gs_node *n, const uint8_t *id,
     } else {
         memset(dec, 0, sizeof(*dec));
         dec->reason = GS_REASON_MALFORMED;
-        snprintf(dec->detail, sizeof(dec->detail), "a label of the item "
+        snprintf(dec->detail, sizeof(dec->detail),
+                 "a label of the item "
                  "does not read");
     }
     gs_arena_free(a);
@@ -1051,11 +1052,11 @@ static int issue(struct gs_watch *w, struct gs_node *n,
     for (i = 0; i < (int)cr->n; i++)
         msg.refs[msg.n_refs++] = cr->refs[i];
     if (m->launch.valid)
-        msg.origin = gs_regions_country_at(w->regions, m->launch.lat,
-                                           m->launch.lon);
+        msg.origin =
+            gs_regions_country_at(w->regions, m->launch.lat, m->launch.lon);
     for (i = 0; i < wg->n_areas && msg.n_areas < GS_CAP_MAX_AREAS; i++) {
-        const struct gs_region *a = gs_regions_find(w->regions,
-                                                    wg->areas[i].code);
+        const struct gs_region *a =
+            gs_regions_find(w->regions, wg->areas[i].code);
 
         if (a != NULL)
             msg.areas[msg.n_areas++] = a;
@@ -1074,8 +1075,8 @@ static int issue(struct gs_watch *w, struct gs_node *n,
         if (p != NULL)
             l = gsomia__label__unpack(NULL, p->label_len, p->label);
         if (l == NULL ||
-            may_warn(w, n, p->item, (const Gsomia__Label *const *)&l, 1,
-                     &dec) < 0) {
+            may_warn(w, n, p->item, (const Gsomia__Label *const *)&l, 1, &dec) <
+                0) {
             allowed = false;
             if (p != NULL) {
                 memset(&r, 0, sizeof(r));
@@ -1100,8 +1101,8 @@ static int issue(struct gs_watch *w, struct gs_node *n,
         gs_cap_validate((const char *)xml.data, xml.len, GSOMIA_CAP_XSD, why,
                         sizeof(why)) < 0) {
         GS_LOG_ERROR("watch: civil warning %s not issued: the CAP message "
-                     "was refused (%s)", msg.identifier,
-                     why[0] ? why : "by the writer's checks");
+                     "was refused (%s)",
+                     msg.identifier, why[0] ? why : "by the writer's checks");
         w->st.items_failed++;
         gs_buf_free(&xml);
         gs_buf_free(&detail);
@@ -1113,10 +1114,9 @@ static int issue(struct gs_watch *w, struct gs_node *n,
     /* The record: one per partner item used, so that its originator can
      * ask how its information was used; one for ours. */
     for (i = 0; rc == 0 && i <= m->n_parts; i++) {
-        struct partner *p =
-            i < m->n_parts
-                ? partner_find(w, m->parts[i].nation, m->parts[i].track)
-                : NULL;
+        struct partner *p = i < m->n_parts ? partner_find(w, m->parts[i].nation,
+                                                          m->parts[i].track)
+                                           : NULL;
 
         if (i < m->n_parts && p == NULL)
             continue;
@@ -1143,8 +1143,7 @@ static int issue(struct gs_watch *w, struct gs_node *n,
         w->next_warning++;
         w->st.warnings++;
         memset(&out, 0, sizeof(out));
-        snprintf(out.identifier, sizeof(out.identifier), "%s",
-                 msg.identifier);
+        snprintf(out.identifier, sizeof(out.identifier), "%s", msg.identifier);
         snprintf(out.msg_type, sizeof(out.msg_type), "%s",
                  gs_warning_type_name(wg->type));
         snprintf(out.track_id, sizeof(out.track_id), "%s", wg->track_id);
@@ -1190,8 +1189,7 @@ static int warn_outputs(struct gs_watch *w, struct gs_node *n)
                 snprintf(m->id, sizeof(m->id), "%s", u->track);
             }
             remember_parts(m, u);
-            nw = gs_warning_engine_update(w->wengine, u, w->wbuf,
-                                          WARNINGS_MAX);
+            nw = gs_warning_engine_update(w->wengine, u, w->wbuf, WARNINGS_MAX);
             for (j = 0; rc == 0 && j < nw; j++)
                 rc = issue(w, n, &w->wbuf[j], m);
         }
@@ -1255,6 +1253,25 @@ static int warnings_withdrawn(struct gs_watch *w, struct gs_node *n,
     return rc;
 }
 
+/* Alerts of missiles beyond the radars that have come down by now. */
+static int alert_tick(struct gs_watch *w, struct gs_node *n)
+{
+    size_t j, ne = gs_alert_rules_tick(w->rules, w->clock, w->ev, EVENTS_MAX);
+    int rc = 0;
+
+    for (j = 0; rc == 0 && j < ne; j++) {
+        struct idmap *m = map_by_id(w->fused, w->ev[j].track_id);
+        struct contrib c;
+
+        if (m == NULL)
+            continue; /* forgotten: nothing to label it with */
+        if (contributors_of(w, m, &c) == 0)
+            rc = alert_item(w, n, &w->ev[j], &c);
+        contrib_free(&c);
+    }
+    return rc;
+}
+
 int gs_watch_plots(struct gs_watch *w, struct gs_node *n,
                    const struct gs_plot *p, size_t np)
 {
@@ -1286,6 +1303,8 @@ int gs_watch_plots(struct gs_watch *w, struct gs_node *n,
     if (rc == 0)
         rc = warn_outputs(w, n);
     if (rc == 0)
+        rc = alert_tick(w, n);
+    if (rc == 0)
         rc = warn_tick(w, n);
     if (rc == 0)
         rc = save_counters(w, n, track0, fused0);
@@ -1299,7 +1318,9 @@ int gs_watch_clock(struct gs_watch *w, struct gs_node *n, gs_time_t t)
     if (t <= w->clock)
         return 0;
     w->clock = t;
-    rc = warn_tick(w, n);
+    rc = alert_tick(w, n);
+    if (rc == 0)
+        rc = warn_tick(w, n);
     if (rc == 0)
         rc = save_counters(w, n, w->next_track, w->next_fused);
     return rc;

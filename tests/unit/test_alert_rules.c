@@ -281,8 +281,8 @@ static size_t prefectures(void *ctx, const struct gs_path_point *p, size_t n,
     size_t i, k = 0;
 
     (void)ctx;
-    *where = impact->valid && impact->lon > 160 ? GS_WHERE_SEA
-                                                : GS_WHERE_ELSEWHERE;
+    *where =
+        impact->valid && impact->lon > 160 ? GS_WHERE_SEA : GS_WHERE_ELSEWHERE;
     for (i = 0; i < n && k < max; i++)
         if (p[i].lon > 139 && p[i].lon < 142 && p[i].lat > 40 &&
             p[i].lat < 42) {
@@ -403,6 +403,28 @@ static void civil_warning_life(void **state)
     gs_warning_engine_free(e);
 }
 
+/* A missile beyond the radars: its alert ends when the clock passes the
+ * predicted impact, not before. */
+static void alert_ends_by_the_clock(void **state)
+{
+    struct gs_alert_rules *r = gs_alert_rules_new("USA", 1, NULL, NULL);
+    struct gs_alert_event ev[8];
+    struct gs_track_update u;
+
+    (void)state;
+    midcourse(&u);
+    impact_at(&u, 41, 175, 20e3, 1300);
+    assert_true(gs_alert_rules_update(r, &u, ev, 8) >= 2);
+    assert_int_equal(gs_alert_rules_tick(r, T0 + 1310 * 1000000LL, ev, 8), 0);
+    assert_int_equal(gs_alert_rules_tick(r, T0 + 1331 * 1000000LL, ev, 8), 1);
+    assert_string_equal(ev[0].type, GS_ALERT_ENDED);
+    assert_non_null(strstr(ev[0].text, "as predicted"));
+    assert_int_equal(ev[0].based_on, T0 + 1300 * 1000000LL);
+    /* Closed: said once. */
+    assert_int_equal(gs_alert_rules_tick(r, T0 + 1400 * 1000000LL, ev, 8), 0);
+    gs_alert_rules_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +432,7 @@ int main(void)
         cmocka_unit_test(alert_life),
         cmocka_unit_test(events_are_valid_payloads),
         cmocka_unit_test(civil_warning_life),
+        cmocka_unit_test(alert_ends_by_the_clock),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,275 @@
+#!/bin/sh
+# test_warning.sh - the missile-warning chain on three real nodes on
+# 127.0.0.1 (KOR and JPN through USA, the hub), fed the simulated plots of
+# their own radars faster than real time:
+#   1. IRBM over Japan, with a Korean label not releasable to Japan and the
+#      US node killed and restarted mid-flight: fused tracks and alerts
+#      reach Japan, nothing Korean does, the US still fuses the Korean
+#      tracks, no alert is lost, the civil warning validates as CAP 1.2;
+#   2. IRBM again, Japan's radars silent and no partner permitting civil
+#      warnings: no warning, until the US consents; then a warning, which
+#      is cancelled when the US withdraws its tracks;
+#   3. the SRBM salvo: fused tracks and alerts of every missile.
+# Usage: test_warning.sh GSOMIA SOURCE_DIR PYTHON
+set -u
+G=$1
+SRC=$2
+PY=$3
+EX=$SRC/examples
+XSD=$SRC/data/cap/cap-1.2.xsd
+TOP=$(mktemp -d /tmp/gsomia-warning.XXXXXX)
+T=$TOP
+SPEED=40
+export GSOMIA_LOG=info
+. "$SRC/scripts/lib/federation.sh"
+
+stop_all() {
+    fed_kill_all
+    for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+}
+cleanup() {
+    stop_all
+    if [ -n "${GSOMIA_KEEP:-}" ]; then echo "kept $TOP"; else rm -rf "$TOP"; fi
+}
+trap cleanup EXIT
+fail() {
+    echo "FAIL: $*"
+    for f in "$T"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }; done
+    exit 1
+}
+pass=0
+ok() { pass=$((pass + 1)); }
+
+# label FILE ORIGINATOR WORD RELEASABLE DERIVATIVES
+label() {
+    printf '{"originator": "%s", "classification": "%s",
+ "releasable_to": [%s], "categories": ["DPRK-MISSILE"],
+ "purpose": "missile-warning", %s"created": "2024-01-10T00:00:00Z",
+ "review": null}\n' "$2" "$3" "$4" "$5" >"$1"
+}
+CW='"derivatives": ["civil-warning"], '
+
+# setup RUN PORT SCENARIO: a federation in $TOP/RUN, its agreements in
+# force, each node watching its own radars of SCENARIO, a watch officer
+# registered, JPN issuing (exercise) civil warnings.
+setup() {
+    T=$TOP/$1
+    mkdir -p "$T"
+    fed_init "$2" || fail "$1: nodes not created"
+    "$G" sim "$3" --out "$T/sim" 2>/dev/null || fail "$1: sim"
+    for n in kor usa jpn; do
+        N=$(echo $n | tr a-z A-Z)
+        printf '\n[watch]\nsensors = ../sim/sensors-%s.json\nlabel = label.json\n' \
+            "$N" >>"$T/$n/gsomia.conf"
+    done
+    printf '\n[warning]\ncap = yes\nstatus = Exercise\n' >>"$T/jpn/gsomia.conf"
+    "$G" user add watch --node "$T/kor" --clearance 군사II급비밀 \
+        --categories DPRK-MISSILE --purposes missile-warning >/dev/null &&
+    "$G" user add watch --node "$T/usa" --clearance SECRET \
+        --categories DPRK-MISSILE --purposes missile-warning >/dev/null &&
+    "$G" user add watch --node "$T/jpn" --clearance 極秘 \
+        --categories DPRK-MISSILE --purposes missile-warning >/dev/null ||
+        fail "$1: users"
+}
+
+start_all() {
+    for n in kor usa jpn; do fed_start $n || fail "$n did not start"; done
+    fed_agreements || fail "agreements not in effect"
+}
+
+# feed NODE: replays its nation's plots into it, in the background.
+feed() {
+    N=$(echo "$1" | tr a-z A-Z)
+    "$G" feed "$T/sim/plots-$N.jsonl" --node "$T/$1" --speed $SPEED \
+        2>"$T/feed-$1.err" &
+    echo $! >"$T/feed-$1.pid"
+}
+watch_node() {
+    "$G" watch --node "$T/$1" --user watch --json >>"$T/$1.watch" 2>/dev/null &
+}
+wait_feeds() {
+    for n in "$@"; do wait "$(cat "$T/feed-$n.pid")"; done
+}
+
+items() { "$G" item list --node "$T/$1" --json; }
+
+# ---------------------------------------------------------------- run 1
+setup run1 7820 "$EX/scenarios/irbm-over-japan.json"
+label "$T/kor/label.json" KOR 군사II급비밀 '"USA"' ""
+label "$T/usa/label.json" USA SECRET '"JPN", "KOR"' "$CW"
+label "$T/jpn/label.json" JPN 極秘 '"USA", "KOR"' "$CW"
+start_all
+watch_node jpn
+feed kor
+feed usa
+feed jpn
+# About four minutes into the flight (six seconds here), the hub dies.
+sleep 6
+kill -9 "$(cat "$T/usa.pid")"
+rm -f "$T/usa.pid"
+sleep 3
+fed_start usa || fail "USA did not restart"
+wait_feeds kor usa jpn
+grep -q ", 0 not delivered" "$T/feed-kor.err" || fail "KOR plots lost: $(cat "$T/feed-kor.err")"
+# Let the queues drain.
+sleep 5
+items kor >"$T/kor.items"
+items usa >"$T/usa.items"
+items jpn >"$T/jpn.items"
+"$PY" - "$T" <<'EOF' || fail "run 1 checks"
+import json, sys
+T = sys.argv[1]
+it = {n: json.load(open(f"{T}/{n}.items")) for n in ("kor", "usa", "jpn")}
+ids = {n: {i["id"] for i in it[n]} for n in it}
+def kind(n, k, o=None):
+    return [i for i in it[n] if i["kind"] == k and (o is None or i["originator"] == o)]
+def origs(i):
+    return {l["originator"] for l in i["labels"]}
+bad = [i["id"] for i in it["jpn"]
+       if i["kind"] in ("track", "alert") and "KOR" in origs(i)]
+assert not bad, f"JPN holds {len(bad)} tracks or alerts with Korean information"
+usa_fused_kor = [i for i in kind("usa", "track", "USA") if "KOR" in origs(i)]
+assert usa_fused_kor, "the US did not fuse the Korean tracks"
+jpn_fused = [i for i in kind("jpn", "track", "JPN") if len(i["labels"]) > 1]
+assert jpn_fused, "JPN made no fused track"
+for o in ("USA", "JPN"):
+    assert kind("jpn", "alert", o), f"no {o} alert at JPN"
+    assert kind("jpn", "track", o), f"no {o} track at JPN"
+def releasable(i, r):
+    return all(r in l["releasable_to"] or l["originator"] == r
+               for l in i["labels"])
+# No alert lost: every US alert reached JPN and KOR where its labels allow
+# (the hub was killed with some of them queued); every Korean alert
+# reached the US.
+usa_alerts = kind("usa", "alert", "USA")
+to_jpn = [i for i in usa_alerts if releasable(i, "JPN")]
+assert to_jpn, "no US alert releasable to JPN"
+for i in to_jpn:
+    assert i["id"] in ids["jpn"], f"US alert {i['id'][:16]} never reached JPN"
+for i in usa_alerts:
+    if releasable(i, "KOR"):
+        assert i["id"] in ids["kor"], f"US alert {i['id'][:16]} never reached KOR"
+for i in kind("kor", "alert", "KOR"):
+    assert i["id"] in ids["usa"], f"KOR alert {i['id'][:16]} never reached the US"
+for i in kind("jpn", "alert", "JPN"):
+    assert i["id"] in ids["usa"], f"JPN alert {i['id'][:16]} never reached the US"
+print("run 1:", len(kind("jpn", "alert")), "alerts and", len(jpn_fused),
+      "fused tracks at JPN;", len(usa_fused_kor), "US fused tracks with KOR data")
+EOF
+ok
+ls "$T"/jpn/warnings/*.xml >/dev/null 2>&1 || fail "no civil warning at JPN"
+xmllint --noout --nonet --schema "$XSD" "$T"/jpn/warnings/*.xml 2>"$T/xmllint.err" ||
+    fail "CAP does not validate: $(cat "$T/xmllint.err")"
+grep -l "<msgType>Alert</msgType>" "$T"/jpn/warnings/*.xml >/dev/null || fail "no CAP Alert"
+grep -q "Aomori" "$T"/jpn/warnings/*.xml || fail "the warning does not name Aomori"
+ok
+stop_all
+
+# ---------------------------------------------------------------- run 2
+setup run2 7830 "$EX/scenarios/irbm-over-japan.json"
+label "$T/kor/label.json" KOR 군사II급비밀 '"USA", "JPN"' ""
+label "$T/usa/label.json" USA SECRET '"JPN", "KOR"' ""
+label "$T/jpn/label.json" JPN 極秘 '"USA", "KOR"' ""
+start_all
+watch_node jpn
+watch_node usa
+feed kor
+feed usa
+# Japan's own radars see nothing here: what it knows comes from partners
+# that have not permitted civil warnings.
+sleep 6
+grep -q '"kind":"track","originator":"USA"' "$T/jpn.watch" ||
+    fail "no US track reached JPN"
+grep -q '"kind":"warning"' "$T/jpn.watch" && fail "a warning without permission"
+ls "$T"/jpn/warnings/*.xml >/dev/null 2>&1 && fail "a CAP file without permission"
+ok
+GRANTED=$(date +%s%6N)
+cat >"$T/consent.json" <<'EOF'
+{"id": "USA-2026-0001", "grantor": "USA", "holder": "JPN",
+ "derivatives": ["civil-warning"],
+ "scope": {"kinds": ["track"], "categories": ["DPRK-MISSILE"]},
+ "purpose": "missile-warning",
+ "valid_from": "2020-01-01T00:00:00Z", "valid_until": "2040-01-01T00:00:00Z"}
+EOF
+"$G" consent grant "$T/consent.json" --node "$T/usa" >/dev/null || fail "consent"
+wait_until 20 grep -q '"msg_type":"Alert"' "$T/jpn.watch" ||
+    fail "no warning after the US consented"
+# The US withdraws its tracks (say, a false track): the warning that rests
+# on them alone is cancelled.
+sleep 2
+for t in $("$PY" -c '
+import json, sys
+seen = set()
+for l in open(sys.argv[1]):
+    x = json.loads(l)
+    if x["kind"] == "track" and x["originator"] == "USA" and \
+            x["source"] == "local" and not x.get("fused"):
+        seen.add(x["track"])
+print(" ".join(sorted(seen)))' "$T/usa.watch"); do
+    "$G" watch retract "$t" --reason "false track" --node "$T/usa" >/dev/null ||
+        fail "retract $t"
+done
+wait_until 20 grep -q '"situation":"withdrawn"' "$T/jpn.watch" ||
+    fail "the warning was not cancelled"
+"$PY" - "$T" "$GRANTED" <<'EOF' || fail "run 2 checks"
+import json, sys
+T, granted = sys.argv[1], int(sys.argv[2])
+w = [json.loads(l) for l in open(f"{T}/jpn.watch") if '"kind":"warning"' in l]
+assert all(x["issued_us"] >= granted for x in w), "a warning before the consent"
+assert w[0]["msg_type"] == "Alert" and w[-1]["msg_type"] == "Cancel", \
+    [x["msg_type"] for x in w]
+print("run 2:", " ".join(x["msg_type"] + "/" + x["situation"] for x in w))
+EOF
+xmllint --noout --nonet --schema "$XSD" "$T"/jpn/warnings/*.xml 2>"$T/xmllint.err" ||
+    fail "CAP does not validate: $(cat "$T/xmllint.err")"
+# The record: every derivative made names only US items (the Korean label
+# permits none), and each is in the audit log that KOR or the US can ask for.
+"$G" audit log --node "$T/jpn" --json >"$T/jpn.audit"
+items jpn >"$T/jpn.items"
+"$PY" - "$T" <<'EOF' || fail "run 2 audit"
+import json, sys
+T = sys.argv[1]
+orig = {i["id"]: i["originator"] for i in json.load(open(f"{T}/jpn.items"))}
+recs = [json.loads(l)["record"] for l in open(f"{T}/jpn.audit")]
+der = [r for r in recs if r["action"] == "derivative" and r["decision"] == "allow"]
+assert der, "no derivative recorded"
+used = {orig.get(r.get("item")) for r in der if r.get("item")}
+assert used == {"USA"}, used
+EOF
+ok
+wait_feeds kor usa
+stop_all
+
+# ---------------------------------------------------------------- run 3
+SPEED=20
+setup run3 7840 "$EX/scenarios/srbm-salvo.json"
+label "$T/kor/label.json" KOR 군사II급비밀 '"USA", "JPN"' "$CW"
+label "$T/usa/label.json" USA SECRET '"JPN", "KOR"' "$CW"
+label "$T/jpn/label.json" JPN 極秘 '"USA", "KOR"' "$CW"
+start_all
+watch_node jpn
+feed kor
+feed usa
+feed jpn
+wait_feeds kor usa jpn
+sleep 4
+items jpn >"$T/jpn.items"
+"$PY" - "$T" <<'EOF' || fail "run 3 checks"
+import json, sys
+T = sys.argv[1]
+w = [json.loads(l) for l in open(f"{T}/jpn.watch")]
+fused = [x for x in w if x["kind"] == "track" and x.get("fused")]
+assert any(len(x.get("sources", [])) >= 2 for x in fused), "no fused track"
+impacts = {}
+for x in w:
+    if x["kind"] == "alert" and x["originator"] == "JPN" and x.get("type") == "impact":
+        impacts[x["alert"]] = x
+assert len(impacts) >= 3, f"{len(impacts)} impact alerts for a salvo of three"
+for o in ("KOR", "USA", "JPN"):
+    assert any(x["kind"] == "alert" and x["originator"] == o for x in w), o
+print("run 3:", len(fused), "fused tracks,", len(impacts), "alerts with impacts at JPN")
+EOF
+ok
+stop_all
+echo "$pass checks passed"
