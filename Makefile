@@ -1,5 +1,6 @@
 # gsomia: the two commands of the README, and the builds behind them.
-#   make demo   build, then run the demo
+#   make demo   build, then run the demo: three nodes share the tracks of
+#               a missile over Japan (DEMO_FLAGS="--speed 30" to hurry)
 #   make test   build, run every test; then again under ASan+UBSan; fuzz smoke
 #   make fuzz   build the libFuzzer targets (FUZZ_SECONDS=N make fuzz-run)
 #   make bench  build, then run the benchmarks (they print figures)
@@ -28,7 +29,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	./$(BUILD)/gsomia policy simulate --table examples/walkthrough.json
+	./$(BUILD)/gsomia demo $(DEMO_FLAGS)
 
 test: test-plain test-asan fuzz-run
 
@@ -59,8 +60,10 @@ fuzz-run: fuzz
 bench: build
 	./$(BUILD)/bench/bench_store
 	bench/federation.sh $(BUILD) .
+	bench/warning.sh $(BUILD)
 
 BENCH_FLAGS ?=
+DEMO_FLAGS ?=
 
 bench-track: build
 	./$(BUILD)/bench/bench_track $(BENCH_FLAGS)

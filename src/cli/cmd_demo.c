@@ -763,6 +763,7 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
     char why[160];
 
     f->alert = true;
+    f->fused = b->relation == GSOMIA__RELATION__DERIVATION;
     f->time = al->based_on_us;
     f->timed = strcmp(al->type, GS_ALERT_LAUNCH) == 0 ||
                strcmp(al->type, GS_ALERT_IMPACT) == 0 ||
@@ -987,10 +988,11 @@ static int verify_node(const char *dir, size_t *records)
 
 static int summary(struct demo *dm, const char *json_path)
 {
-    struct series hop[6] = {
+    struct series hop[7] = {
         {"KOR->USA", NULL, 0},          {"USA->JPN", NULL, 0},
         {"JPN->USA", NULL, 0},          {"USA->KOR", NULL, 0},
-        {"KOR->JPN (2 hops)", NULL, 0}, {"KOR plot->JPN", NULL, 0}};
+        {"KOR->JPN (2 hops)", NULL, 0}, {"KOR plot->JPN", NULL, 0},
+        {"KOR plot->JPN fused", NULL, 0}};
     json_t *out = json_object(), *lat = json_object();
     const struct gs_truth_object *w =
         dm->warhead >= 0 ? &dm->truth.obj[dm->warhead] : NULL;
@@ -1017,11 +1019,21 @@ static int summary(struct demo *dm, const char *json_path)
          * Japanese node: Korean tracks and alerts, made from the plots of
          * their time. */
         if (f->originator == KOR && s[JPN] && dm->node[KOR].has_feed &&
-            !f->fused && f->timed) {
+            (f->alert || !f->fused) && f->timed) {
             gs_time_t in = gs_feeder_entered(&dm->node[KOR].feed, f->time);
 
             if (in != 0 && s[JPN] >= in)
                 add(&hop[5], (double)(s[JPN] - in) / 1e3);
+        }
+        /* Japan's own fused tracks and alerts made the moment a Korean
+         * track arrived: their time is that Korean plot's. */
+        if (f->originator == JPN && f->fused && s[JPN] && f->timed &&
+            dm->node[KOR].has_feed) {
+            gs_time_t in =
+                gs_feeder_entered_exact(&dm->node[KOR].feed, f->time);
+
+            if (in != 0 && s[JPN] >= in)
+                add(&hop[6], (double)(s[JPN] - in) / 1e3);
         }
     }
     printf("\nErrors against the truth (%s, the warhead; each nation's own "

@@ -196,6 +196,24 @@ void gs_feeder_drain(struct gs_feeder *f, int timeout_ms)
     f->refused = f->sent - f->accepted;
 }
 
+gs_time_t gs_feeder_entered_exact(const struct gs_feeder *f, gs_time_t t)
+{
+    size_t lo = 0, hi = f->n_entered;
+
+    /* Answers come in the order the batches went, by plot time. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (f->entered[mid].plot_time < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->n_entered && f->entered[lo].plot_time == t
+               ? f->entered[lo].entered
+               : 0;
+}
+
 gs_time_t gs_feeder_entered(const struct gs_feeder *f, gs_time_t t)
 {
     size_t i;

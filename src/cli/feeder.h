@@ -67,5 +67,7 @@ void gs_feeder_drain(struct gs_feeder *f, int timeout_ms);
 /* When the node read the plots of plot time t (the first batch at or
  * after it), or 0 when unknown. */
 gs_time_t gs_feeder_entered(const struct gs_feeder *f, gs_time_t t);
+/* The same for a batch whose latest plot time is exactly t, or 0. */
+gs_time_t gs_feeder_entered_exact(const struct gs_feeder *f, gs_time_t t);
 
 #endif
