@@ -321,13 +321,29 @@ static void warned_out(const Gsomia__Warned *w, bool json, FILE *out)
     fputc('\n', out);
 }
 
+/* The running node of --node (or $GSOMIA_NODE): an exit status. */
+static int open_node(const char *node, struct gs_client **c)
+{
+    const char *dir = cli_node_dir(node);
+
+    if (dir == NULL)
+        return EXIT_USAGE;
+    if (gs_client_open(dir, c) < 0) {
+        cli_error("the node of %s is not running (start it with `gsomia "
+                  "serve`)",
+                  dir);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
 static int cmd_retract(int argc, char **argv)
 {
     static const struct option opts[] = {{"node", required_argument, 0, 'N'},
                                          {"reason", required_argument, 0, 'r'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *node = NULL, *reason = NULL, *dir;
+    const char *node = NULL, *reason = NULL;
     struct gs_client *c;
     Gsomia__Frame *fr;
     int opt, rc;
@@ -353,15 +369,9 @@ static int cmd_retract(int argc, char **argv)
         cli_error("`watch retract` needs a TRACK and a --reason");
         return EXIT_USAGE;
     }
-    dir = cli_node_dir(node);
-    if (dir == NULL)
-        return EXIT_USAGE;
-    if (gs_client_open(dir, &c) < 0) {
-        cli_error("the node of %s is not running (start it with `gsomia "
-                  "serve`)",
-                  dir);
-        return EXIT_FAIL;
-    }
+    rc = open_node(node, &c);
+    if (rc != EXIT_OK)
+        return rc;
     rc = gs_client_retract_track(c, 1, argv[optind], reason);
     while (rc == 0 && (rc = gs_client_next(c, 30000, &fr)) == 0) {
         if (fr->kind_case == GSOMIA__FRAME__KIND_TRACK_RETRACTED) {
@@ -391,7 +401,7 @@ static int cmd_watch(int argc, char **argv)
                                          {"for", required_argument, 0, 'f'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *node = NULL, *user = NULL, *dir;
+    const char *node = NULL, *user = NULL;
     double seconds = -1;
     bool json = false;
     struct gs_client *c;
@@ -431,15 +441,9 @@ static int cmd_watch(int argc, char **argv)
         fputs(watch_usage, stderr);
         return EXIT_USAGE;
     }
-    dir = cli_node_dir(node);
-    if (dir == NULL)
-        return EXIT_USAGE;
-    if (gs_client_open(dir, &c) < 0) {
-        cli_error("the node of %s is not running (start it with `gsomia "
-                  "serve`)",
-                  dir);
-        return EXIT_FAIL;
-    }
+    rc = open_node(node, &c);
+    if (rc != EXIT_OK)
+        return rc;
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);
     rc = gs_client_subscribe_as(c, user);

@@ -16,22 +16,6 @@
 
 #define ALERT_TEXT_MAX 2000
 
-static bool id_ok(const char *s)
-{
-    size_t i, n = s != NULL ? strlen(s) : 0;
-
-    if (n == 0 || n >= GS_TRACK_ID_SIZE)
-        return false;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-            return false;
-    }
-    return true;
-}
-
 static bool in(double v, double lo, double hi)
 {
     return isfinite(v) && v >= lo && v <= hi;
@@ -178,7 +162,7 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
     size_t i, j, k = 0;
 
     memset(u, 0, sizeof(*u));
-    if (!id_ok(pb->track_id)) {
+    if (pb->track_id == NULL || !gs_track_id_valid(pb->track_id)) {
         snprintf(why, n,
                  "a track id is 1 to %d letters, digits, '-', '_' "
                  "or '.'",
@@ -340,7 +324,8 @@ int gs_payload_alert_check(const Gsomia__Alert *pb, char *why, size_t n)
         snprintf(why, n, "unknown alert type \"%.32s\"", pb->type);
         return GS_ERR_INVALID;
     }
-    if (!id_ok(pb->alert_id) || !id_ok(pb->track_id)) {
+    if (pb->alert_id == NULL || pb->track_id == NULL ||
+        !gs_track_id_valid(pb->alert_id) || !gs_track_id_valid(pb->track_id)) {
         snprintf(why, n,
                  "an alert names its alert and track with ids of 1 "
                  "to %d letters, digits, '-', '_' or '.'",

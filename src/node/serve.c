@@ -1321,6 +1321,14 @@ static int arrived(struct job *j, struct gs_node *n,
     return 0;
 }
 
+/* The answer to a local program's request that failed with rc: what went
+ * wrong, in out; only a store failure stays an error for the job. */
+static int refusal(int rc, const struct gs_diag *d, char *out, size_t n)
+{
+    snprintf(out, n, "%s", d->n_msgs ? gs_diag_first(d) : gs_strerror(rc));
+    return store_failure(rc) ? rc : 0;
+}
+
 /* Makes an item submitted on the local socket. Refusals are answered;
  * only store failures fail the job. */
 static int submit(struct job *j, struct gs_node *n, struct submit *sb)
@@ -1341,11 +1349,7 @@ static int submit(struct job *j, struct gs_node *n, struct submit *sb)
         sb->ok = true;
         rc = arrived(j, n, sb->id);
     } else {
-        snprintf(sb->error, sizeof(sb->error), "%s", d.n_msgs
-                                                     ? gs_diag_first(&d)
-                                                     : gs_strerror(rc));
-        if (!store_failure(rc))
-            rc = 0;
+        rc = refusal(rc, &d, sb->error, sizeof(sb->error));
     }
     gs_diag_free(&d);
     return rc;
@@ -1392,13 +1396,8 @@ static int retract_track(struct job *j, struct gs_node *n,
     gs_diag_init(&d);
     rc = gs_watch_retract(j->srv->watch, n, r->track, r->reason, &r->items,
                           &d);
-    if (rc < 0) {
-        snprintf(r->error, sizeof(r->error), "%s", d.n_msgs
-                                                   ? gs_diag_first(&d)
-                                                   : gs_strerror(rc));
-        if (!store_failure(rc))
-            rc = 0;
-    }
+    if (rc < 0)
+        rc = refusal(rc, &d, r->error, sizeof(r->error));
     gs_diag_free(&d);
     return rc;
 }

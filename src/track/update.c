@@ -259,7 +259,7 @@ static int one_of(struct gs_jline *jl, const json_t *o, const char *key,
     return GS_ERR_INVALID;
 }
 
-static bool id_ok(const char *s)
+bool gs_track_id_valid(const char *s)
 {
     size_t i, n = strlen(s);
 
@@ -364,7 +364,7 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
         rc = gs_json_time(&jl.c, o, "time", true, &u.time, NULL);
     if (rc == 0)
         rc = gs_json_string(&jl.c, o, "track", true, &s);
-    if (rc == 0 && !id_ok(s)) {
+    if (rc == 0 && !gs_track_id_valid(s)) {
         gs_jline_error(&jl, o, "track",
                        "track id \"%s\" must be 1 to %d "
                        "letters, digits, '-', '_' or '.'",

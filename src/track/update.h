@@ -114,6 +114,9 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
                           unsigned line, struct gs_track_update *out,
                           struct gs_diag *d);
 
+/* A track id: 1 to 31 letters, digits, '-', '_' or '.'. */
+bool gs_track_id_valid(const char *s);
+
 /* The 95 % ellipse of a 2 x 2 east-north covariance (m^2). */
 void gs_ellipse_from_cov(const double C[4], struct gs_ellipse *e);
 /* The east-north covariance of a 95 % ellipse. */
