@@ -3,6 +3,7 @@
  * audit witness`: running the node and watching its partners.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -17,16 +18,17 @@
 #include "node/serve.h"
 
 struct peer_opts {
-    const char *node, *address;
+    const char *node, *address, *cot;
     bool json;
 };
 
 static int peer_opts(int argc, char **argv, const char *usage, int nargs,
-                     struct peer_opts *o)
+                     bool cot_ok, struct peer_opts *o)
 {
     static const struct option opts[] = {
         {"node", required_argument, NULL, 'N'},
         {"address", required_argument, NULL, 'a'},
+        {"cot", required_argument, NULL, 'c'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -38,6 +40,7 @@ static int peer_opts(int argc, char **argv, const char *usage, int nargs,
         switch (opt) {
         case 'N': o->node = optarg; break;
         case 'a': o->address = optarg; break;
+        case 'c': o->cot = optarg; break;
         case 'j': o->json = true; break;
         case 'h':
             fputs(usage, stdout);
@@ -51,31 +54,50 @@ static int peer_opts(int argc, char **argv, const char *usage, int nargs,
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    if (o->cot != NULL && !cot_ok) {
+        cli_error("--cot is an option of `gsomia serve` only");
+        return EXIT_USAGE;
+    }
     return -1;
 }
 
 static const char serve_usage[] =
-    "usage: gsomia serve [--node DIR]\n"
+    "usage: gsomia serve [--cot HOST:PORT] [--node DIR]\n"
     "\n"
     "Runs the node: listens for peers ([listen] address of gsomia.conf),\n"
     "connects to the peers added with `gsomia peer add`, and shares items\n"
-    "with them over mutual TLS 1.3 wherever the agreements allow. Stops\n"
-    "cleanly on SIGTERM or SIGINT. Logs go to standard error.\n";
+    "with them over mutual TLS 1.3 wherever the agreements allow. A node\n"
+    "with radars ([watch]) takes their plots on its local socket (`gsomia\n"
+    "feed`), tracks, fuses, alerts and, with [warning], issues civil\n"
+    "warnings (docs/alerting.md). Stops cleanly on SIGTERM or SIGINT. Logs\n"
+    "go to standard error.\n"
+    "\n"
+    "  --cot HOST:PORT  send the fused picture as Cursor-on-Target events\n"
+    "                   over UDP (overrides [cot] address)\n";
 
 static int cmd_serve(int argc, char **argv)
 {
     struct peer_opts o;
     struct gs_diag d;
     const char *dir;
-    int rc = peer_opts(argc, argv, serve_usage, 0, &o);
+    int rc = peer_opts(argc, argv, serve_usage, 0, true, &o);
 
     if (rc >= 0)
         return rc;
+    if (o.cot != NULL) {
+        char host[GS_ADDRESS_MAX];
+        int port;
+
+        if (gs_address_parse(o.cot, host, sizeof(host), &port) < 0) {
+            cli_error("--cot must be HOST:PORT, such as 127.0.0.1:6969");
+            return EXIT_USAGE;
+        }
+    }
     dir = cli_node_dir(o.node);
     if (dir == NULL)
         return EXIT_USAGE;
     gs_diag_init(&d);
-    rc = gs_serve(dir, &d);
+    rc = gs_serve(dir, o.cot, &d);
     cli_print_diag(&d);
     gs_diag_free(&d);
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
@@ -98,7 +120,7 @@ static int cmd_add(int argc, char **argv)
     struct gs_diag d;
     struct gs_jctx c = {&doc, &d};
     char host[GS_ADDRESS_MAX], *text = NULL;
-    int port, rc = peer_opts(argc, argv, add_usage, 1, &o);
+    int port, rc = peer_opts(argc, argv, add_usage, 1, false, &o);
 
     if (rc >= 0)
         return rc;
@@ -166,7 +188,7 @@ static int cmd_list(int argc, char **argv)
 {
     struct peer_opts o;
     struct gs_node *n;
-    int rc = peer_opts(argc, argv, list_usage, 0, &o);
+    int rc = peer_opts(argc, argv, list_usage, 0, false, &o);
 
     if (rc >= 0)
         return rc;
@@ -196,7 +218,7 @@ static int cmd_status(int argc, char **argv)
     const json_t *peers, *p;
     gs_time_t updated = 0;
     size_t i;
-    int rc = peer_opts(argc, argv, status_usage, 0, &o);
+    int rc = peer_opts(argc, argv, status_usage, 0, false, &o);
 
     if (rc >= 0)
         return rc;
@@ -319,7 +341,7 @@ static int cmd_witness(int argc, char **argv)
     struct gs_node *n;
     struct alerts a = {0};
     size_t count = 0;
-    int rc = peer_opts(argc, argv, witness_usage, 0, &o);
+    int rc = peer_opts(argc, argv, witness_usage, 0, false, &o);
 
     if (rc >= 0)
         return rc;

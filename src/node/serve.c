@@ -2453,7 +2453,7 @@ static char *join(const char *dir, const char *rel)
     return out;
 }
 
-int gs_serve(const char *dir, struct gs_diag *d)
+int gs_serve(const char *dir, const char *cot, struct gs_diag *d)
 {
     struct server *s = gs_calloc(1, sizeof(*s));
     char *crt = join(dir, "tls/node.crt"), *key = join(dir, "tls/node.key");
@@ -2485,6 +2485,8 @@ int gs_serve(const char *dir, struct gs_diag *d)
         rc = gs_tls_ctx_new(crt, key, &s->tls, d);
     if (rc == 0)
         rc = first_load(s, d);
+    if (rc == 0 && cot != NULL)
+        snprintf(s->node->cfg.cot, sizeof(s->node->cfg.cot), "%s", cot);
     if (rc == 0)
         rc = gs_watch_open(s->node, &s->watch, d);
     if (rc == 0 && s->watch != NULL)

@@ -19,8 +19,10 @@
 
 #include "base/diag.h"
 
-/* Runs the node of dir until SIGTERM or SIGINT. Returns 0 after a clean
- * stop, or a negative GS_ERR_* (reported to d) when it cannot start. */
-int gs_serve(const char *dir, struct gs_diag *d);
+/* Runs the node of dir until SIGTERM or SIGINT; cot (NULL: the
+ * configuration's) is where Cursor-on-Target events go. Returns 0 after a
+ * clean stop, or a negative GS_ERR_* (reported to d) when it cannot
+ * start. */
+int gs_serve(const char *dir, const char *cot, struct gs_diag *d);
 
 #endif

@@ -26,9 +26,11 @@ SALVO_SPEED=$((SPEED / 2))
 export GSOMIA_LOG=info
 . "$SRC/scripts/lib/federation.sh"
 
+BG=""   # background helpers (watchers, the CoT listener), to stop
 stop_all() {
     fed_kill_all
-    for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+    for p in $BG; do kill "$p" 2>/dev/null; done
+    BG=""
     wait 2>/dev/null
 }
 cleanup() {
@@ -90,6 +92,7 @@ feed() {
 }
 watch_node() {
     "$G" watch --node "$T/$1" --user watch --json >>"$T/$1.watch" 2>/dev/null &
+    BG="$BG $!"
 }
 wait_feeds() {
     for n in "$@"; do wait "$(cat "$T/feed-$n.pid")"; done
@@ -258,7 +261,27 @@ setup run3 7840 "$EX/scenarios/srbm-salvo.json"
 label "$T/kor/label.json" KOR 군사II급비밀 '"USA", "JPN"' "$CW"
 label "$T/usa/label.json" USA SECRET '"JPN", "KOR"' "$CW"
 label "$T/jpn/label.json" JPN 極秘 '"USA", "KOR"' "$CW"
-start_all
+# A TAK client's end of Cursor-on-Target: every datagram the JPN node sends.
+"$PY" -c '
+import base64, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(1.0)
+end = time.time() + float(sys.argv[3])
+with open(sys.argv[2], "wb") as f:
+    while time.time() < end:
+        try:
+            f.write(base64.b64encode(s.recv(65536)) + b"\n")
+            f.flush()
+        except socket.timeout:
+            pass' 7849 "$T/cot.xml" 120 &
+BG="$BG $!"
+fed_start kor || fail "kor did not start"
+fed_start usa || fail "usa did not start"
+"$G" serve --node "$T/jpn" --cot 127.0.0.1:7849 2>>"$T/jpn.log" &
+echo $! >"$T/jpn.pid"
+wait_until 10 test -S "$T/jpn/run/node.sock" || fail "jpn did not start"
+fed_agreements || fail "agreements not in effect"
 watch_node jpn
 feed kor
 feed usa
@@ -266,6 +289,19 @@ feed jpn
 wait_feeds kor usa jpn
 sleep 4
 items jpn >"$T/jpn.items"
+"$PY" - "$T/cot.xml" <<'EOF' || fail "run 3 CoT"
+import base64, sys
+import xml.etree.ElementTree as ET
+events = [ET.fromstring(base64.b64decode(l)) for l in open(sys.argv[1], "rb")
+          if l.strip()]
+tracks = [e for e in events if e.get("type") == "a-h-A-W-M-S-S"]
+impacts = [e for e in events if e.get("type") == "b-m-p"]
+assert tracks and impacts, (len(tracks), len(impacts))
+p = tracks[-1].find("point")
+assert -90 <= float(p.get("lat")) <= 90 and float(p.get("ce")) > 0
+assert all(e.get("uid").startswith("gsomia.JPN-F") for e in tracks)
+print("run 3:", len(tracks), "CoT track events,", len(impacts), "impact points")
+EOF
 "$PY" - "$T" <<'EOF' || fail "run 3 checks"
 import json, sys
 T = sys.argv[1]
