@@ -40,19 +40,20 @@
 #include "peer/tls.h"
 
 #define MAX_PEERS 32
-#define WINDOW 4096          /* items sent and not yet acknowledged */
-#define FILL_BATCH 1024      /* items fetched per fill */
+#define WINDOW 4096     /* items sent and not yet acknowledged */
+#define FILL_BATCH 1024 /* items fetched per fill */
 #define TICK_MS 20
-#define POLL_MS 200          /* look for items made by other processes */
-#define RELOAD_MS 10000      /* reload anyway, in case a change was missed */
+#define POLL_MS 200     /* look for items made by other processes */
+#define RELOAD_MS 10000 /* reload anyway, in case a change was missed */
 #define PING_MS 1000
 #define STATUS_MS 1000
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 #define MAX_WRITE_QUEUE (32u << 20) /* bytes waiting in the kernel */
 #define PROTOCOL_VERSION 1
-#define PLOTS_MAX 4096       /* lines in one Plots frame */
-#define PLOT_ERRORS_MAX 64   /* refusals reported per Plots frame */
+#define PLOTS_MAX 4096               /* lines in one Plots frame */
+#define PLOT_ERRORS_MAX 64           /* refusals reported per Plots frame */
+#define PLOTS_PENDING_MAX (1u << 17) /* plots waiting for a job */
 #define USER_MAX 64
 
 struct out_frame {
@@ -82,16 +83,16 @@ struct peer {
     bool fill_asked, fill_more;
     struct out_frame *ready, *ready_tail;
     size_t n_ready;
-    uint64_t ack_owed;  /* stored, to acknowledge */
+    uint64_t ack_owed;   /* stored, to acknowledge */
     uint64_t ack_queued; /* an ACK for the store to record */
     gs_time_t since;
     int64_t rtt_ns, ping_at;
     uint64_t ping_nonce;
-    uint64_t head_known;     /* size of our head the peer holds */
-    uint64_t head_asked;     /* a head frame is being made of this size */
-    uint64_t witnessed;      /* size of the peer's head we hold */
-    uint64_t gen;            /* counts connections: stale fills are dropped */
-    uint64_t asker;          /* the local program waiting for Records */
+    uint64_t head_known; /* size of our head the peer holds */
+    uint64_t head_asked; /* a head frame is being made of this size */
+    uint64_t witnessed;  /* size of the peer's head we hold */
+    uint64_t gen;        /* counts connections: stale fills are dropped */
+    uint64_t asker;      /* the local program waiting for Records */
 };
 
 struct conn {
@@ -279,14 +280,14 @@ struct server {
     struct peer *peers[MAX_PEERS];
     size_t n_peers;
     struct conn *conns;
-    struct job *pending; /* inputs gathered for the next job */
+    struct job *pending;    /* inputs gathered for the next job */
     struct gs_watch *watch; /* NULL without [watch]; used by jobs only */
     const struct gs_sensor *sensors; /* the watch's: immutable */
     size_t n_sensors;
     uint64_t plots_malformed;
     struct gs_watch_stats watch_stats; /* as the last job left them */
     bool job_running, stopping;
-    uint64_t head_size; /* our latest signed head */
+    uint64_t head_size;   /* our latest signed head */
     int64_t data_version; /* the store's, as last reloaded (jobs only) */
 };
 
@@ -307,10 +308,10 @@ static struct job *pending(struct server *s)
     return s->pending;
 }
 
-#define PUSH(arr, n, item)                                                    \
-    do {                                                                      \
-        (arr) = gs_reallocarray((arr), (n) + 1, sizeof(*(arr)));              \
-        (arr)[(n)++] = (item);                                                \
+#define PUSH(arr, n, item)                                                     \
+    do {                                                                       \
+        (arr) = gs_reallocarray((arr), (n) + 1, sizeof(*(arr)));               \
+        (arr)[(n)++] = (item);                                                 \
     } while (0)
 
 static void job_free(struct job *j)
@@ -530,8 +531,8 @@ static void peer_pump(struct peer *p)
         gs_free(o);
     }
     if (c != NULL && !p->fill_asked && p->n_ready < FILL_BATCH / 2 &&
-        p->filled - p->acked < WINDOW && (p->fill_more ||
-                                          p->filled + 1 < p->next_out)) {
+        p->filled - p->acked < WINDOW &&
+        (p->fill_more || p->filled + 1 < p->next_out)) {
         struct seqs want;
 
         memset(&want, 0, sizeof(want));
@@ -595,8 +596,8 @@ static void redial_later(struct peer *p)
     if (p->srv->stopping || p->address[0] == '\0' || p->dialing)
         return;
     uv_timer_start(&p->redial, on_redial, p->backoff, 0);
-    p->backoff = p->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
-                                                 : p->backoff * 2;
+    p->backoff =
+        p->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : p->backoff * 2;
 }
 
 static void conn_close(struct conn *c, const char *why)
@@ -706,8 +707,8 @@ static void on_hello(struct conn *c, const Gsomia__Hello *h)
         PUSH(pending(s)->acks, pending(s)->n_acks, ack);
         schedule(s);
     }
-    GS_LOG_INFO("connected with %s (%s), resuming after item %llu",
-                p->nation, h->name, (unsigned long long)h->received_seq);
+    GS_LOG_INFO("connected with %s (%s), resuming after item %llu", p->nation,
+                h->name, (unsigned long long)h->received_seq);
     peer_pump(p);
 }
 
@@ -868,14 +869,18 @@ static bool identify(struct conn *c)
 
     memcpy(c->nation, nation, GS_NATION_SIZE);
     if (p == NULL) {
-        note(s, nation, "a node of %s connected but %s is not a peer of this "
-             "node: refused", nation, nation);
+        note(s, nation,
+             "a node of %s connected but %s is not a peer of this "
+             "node: refused",
+             nation, nation);
         conn_close(c, NULL);
         return false;
     }
     if (c->outbound && c->peer != p) {
-        note(s, nation, "dialed %s's address but a node of %s answered: "
-             "refused", c->peer->nation, nation);
+        note(s, nation,
+             "dialed %s's address but a node of %s answered: "
+             "refused",
+             c->peer->nation, nation);
         conn_close(c, NULL);
         return false;
     }
@@ -1009,12 +1014,12 @@ static void dial(struct peer *p)
     struct dial_req *d;
     struct conn *c;
 
-    if (s->stopping || p->conn != NULL || p->dialing ||
-        p->address[0] == '\0')
+    if (s->stopping || p->conn != NULL || p->dialing || p->address[0] == '\0')
         return;
     if (resolve(p->address, &addr) < 0) {
         GS_LOG_ERROR("the address of %s, \"%s\", is not a numeric "
-                     "HOST:PORT", p->nation, p->address);
+                     "HOST:PORT",
+                     p->nation, p->address);
         return;
     }
     p->dialing = true;
@@ -1100,7 +1105,8 @@ static int witness(struct gs_node *n, const struct head_in *h, uint64_t *held)
         if (strcmp(n->keyring.keys[i].nation, h->peer) == 0)
             k = &n->keyring.keys[i];
     if (k == NULL || gs_audit_head_verify(&h->head, k->pk) < 0) {
-        snprintf(detail, sizeof(detail), "a tree head of size %llu from %s "
+        snprintf(detail, sizeof(detail),
+                 "a tree head of size %llu from %s "
                  "does not carry %s's signature",
                  (unsigned long long)h->head.size, h->peer, h->peer);
     } else if (have_last && h->head.size < last.head.size) {
@@ -1108,24 +1114,26 @@ static int witness(struct gs_node *n, const struct head_in *h, uint64_t *held)
     } else if (have_last && h->head.size == last.head.size) {
         if (memcmp(h->head.root, last.head.root, GS_HASH_LEN) == 0)
             return 0;
-        snprintf(detail, sizeof(detail), "%s signed two different roots for "
-                 "size %llu: its log was rewritten", h->peer,
-                 (unsigned long long)h->head.size);
+        snprintf(detail, sizeof(detail),
+                 "%s signed two different roots for "
+                 "size %llu: its log was rewritten",
+                 h->peer, (unsigned long long)h->head.size);
     } else if (have_last && h->old_size != last.head.size) {
         GS_LOG_DEBUG("%s's head of size %llu proves consistency from %llu, "
-                     "not from %llu held here: ignored", h->peer,
-                     (unsigned long long)h->head.size,
+                     "not from %llu held here: ignored",
+                     h->peer, (unsigned long long)h->head.size,
                      (unsigned long long)h->old_size,
                      (unsigned long long)last.head.size);
         return 0;
     } else if (have_last &&
                gs_merkle_verify_consistency(
-                   last.head.size, h->head.size, last.head.root,
-                   h->head.root, (const uint8_t(*)[32])h->proof,
-                   h->n_proof) < 0) {
-        snprintf(detail, sizeof(detail), "%s's tree head of size %llu is not "
+                   last.head.size, h->head.size, last.head.root, h->head.root,
+                   (const uint8_t(*)[32])h->proof, h->n_proof) < 0) {
+        snprintf(detail, sizeof(detail),
+                 "%s's tree head of size %llu is not "
                  "consistent with its head of size %llu held here: its log "
-                 "was rewritten", h->peer, (unsigned long long)h->head.size,
+                 "was rewritten",
+                 h->peer, (unsigned long long)h->head.size,
                  (unsigned long long)last.head.size);
     }
     if (detail[0] != '\0') {
@@ -1220,8 +1228,7 @@ static int head_frame(struct gs_node *n, const struct seqs *want,
     if (rc < 0)
         return rc;
     if (want->seq > 0 && want->seq < h.size) {
-        rc = gs_audit_consistency(n->store, want->seq, h.size, path,
-                                  &n_path);
+        rc = gs_audit_consistency(n->store, want->seq, h.size, path, &n_path);
         if (rc < 0)
             return rc;
         t.old_size = want->seq;
@@ -1252,8 +1259,8 @@ static int head_frame(struct gs_node *n, const struct seqs *want,
 /* Reloads what other processes may have changed: identities, policy. */
 static int reload(struct gs_node *n);
 
-#define RECORDS_MAX 1000      /* proofs per answer */
-#define RECORDS_SCAN 50000    /* records read per answer */
+#define RECORDS_MAX 1000   /* proofs per answer */
+#define RECORDS_SCAN 50000 /* records read per answer */
 
 struct proofs {
     char **v;
@@ -1333,8 +1340,7 @@ static int refusal(int rc, const struct gs_diag *d, char *out, size_t n)
  * only store failures fail the job. */
 static int submit(struct job *j, struct gs_node *n, struct submit *sb)
 {
-    Gsomia__ItemBody *body =
-        gsomia__item_body__unpack(NULL, sb->len, sb->body);
+    Gsomia__ItemBody *body = gsomia__item_body__unpack(NULL, sb->len, sb->body);
     struct gs_diag d;
     int rc;
 
@@ -1356,8 +1362,7 @@ static int submit(struct job *j, struct gs_node *n, struct submit *sb)
 }
 
 /* A partner's item just stored, for the watch. */
-static int watch_received(struct job *j, struct gs_node *n,
-                          const struct rx *r)
+static int watch_received(struct job *j, struct gs_node *n, const struct rx *r)
 {
     struct gs_item *it = NULL;
     int rc = 0;
@@ -1371,7 +1376,7 @@ static int watch_received(struct job *j, struct gs_node *n,
 /* The items the watch made in this job, for the subscribers. */
 static int watch_made(struct job *j, struct gs_node *n)
 {
-    uint8_t (*ids)[GS_ITEM_ID_LEN] = NULL;
+    uint8_t(*ids)[GS_ITEM_ID_LEN] = NULL;
     size_t k, i;
     int rc = 0;
 
@@ -1389,13 +1394,13 @@ static int retract_track(struct job *j, struct gs_node *n,
     int rc;
 
     if (j->srv->watch == NULL) {
-        snprintf(r->error, sizeof(r->error), "this node has no [watch]: it "
+        snprintf(r->error, sizeof(r->error),
+                 "this node has no [watch]: it "
                  "makes no tracks");
         return 0;
     }
     gs_diag_init(&d);
-    rc = gs_watch_retract(j->srv->watch, n, r->track, r->reason, &r->items,
-                          &d);
+    rc = gs_watch_retract(j->srv->watch, n, r->track, r->reason, &r->items, &d);
     if (rc < 0)
         rc = refusal(rc, &d, r->error, sizeof(r->error));
     gs_diag_free(&d);
@@ -1469,8 +1474,7 @@ static void job_work(uv_work_t *req)
     began = rc == 0;
     t1 = gs_mono_ns();
     for (i = 0; rc == 0 && i < j->n_acks; i++)
-        rc = gs_store_outbox_acked(n->store, j->acks[i].peer,
-                                   j->acks[i].seq);
+        rc = gs_store_outbox_acked(n->store, j->acks[i].peer, j->acks[i].seq);
     for (i = 0; rc == 0 && i < j->n_rx; i++) {
         struct rx *r = &j->rx[i];
         uint64_t *got = received_slot(j, r->peer, n->store);
@@ -1529,15 +1533,15 @@ static void job_work(uv_work_t *req)
         gs_node_rollback(n);
     GS_LOG_DEBUG("job: %zu in, %zu submitted, %zu queued, %zu out; "
                  "load %lld us, receive %lld us, route %lld us, fill %lld "
-                 "us, commit %lld us", j->n_rx, j->n_submits, queued, j->n_tx,
+                 "us, commit %lld us",
+                 j->n_rx, j->n_submits, queued, j->n_tx,
                  (long long)(t1 - t0) / 1000, (long long)(t2 - t1) / 1000,
                  (long long)(t3 - t2) / 1000, (long long)(t4 - t3) / 1000,
                  (long long)(gs_mono_ns() - t4) / 1000);
     /* Committed: what the loop needs to know now. */
     if (j->srv->watch != NULL) {
         if (rc == 0)
-            gs_watch_take_warnings(j->srv->watch, &j->warnings,
-                                   &j->n_warnings);
+            gs_watch_take_warnings(j->srv->watch, &j->warnings, &j->n_warnings);
         gs_watch_stats(j->srv->watch, &j->watch_stats);
     }
     if (rc == 0)
@@ -1952,13 +1956,13 @@ static void write_status(struct server *s)
     json_object_set_new(o, "started", json_string(when));
     gs_time_format(gs_time_now(), when, sizeof(when));
     json_object_set_new(o, "updated", json_string(when));
-    json_object_set_new(o, "audit_size", json_integer((json_int_t)s->head_size));
+    json_object_set_new(o, "audit_size",
+                        json_integer((json_int_t)s->head_size));
     for (i = 0; i < s->n_peers; i++) {
         struct peer *p = s->peers[i];
         json_t *e = json_object();
-        uint64_t queued = p->next_out > p->acked + 1
-                              ? p->next_out - 1 - p->acked
-                              : 0;
+        uint64_t queued =
+            p->next_out > p->acked + 1 ? p->next_out - 1 - p->acked : 0;
 
         json_object_set_new(e, "nation", json_string(p->nation));
         json_object_set_new(e, "address", json_string(p->address));
@@ -1974,8 +1978,8 @@ static void write_status(struct server *s)
                             json_integer((json_int_t)p->received));
         if (p->rtt_ns > 0)
             json_object_set_new(e, "rtt_ms", json_real(p->rtt_ns / 1e6));
-        json_object_set_new(e, "their_head", json_integer(
-                                                 (json_int_t)p->witnessed));
+        json_object_set_new(e, "their_head",
+                            json_integer((json_int_t)p->witnessed));
         json_array_append_new(arr, e);
     }
     json_object_set_new(o, "peers", arr);
@@ -1985,9 +1989,9 @@ static void write_status(struct server *s)
 
         json_object_set_new(e, "plots_taken",
                             json_integer((json_int_t)w->plots_taken));
-        json_object_set_new(e, "plots_refused",
-                            json_integer((json_int_t)(w->plots_refused +
-                                                      s->plots_malformed)));
+        json_object_set_new(
+            e, "plots_refused",
+            json_integer((json_int_t)(w->plots_refused + s->plots_malformed)));
         json_object_set_new(e, "tracks", json_integer((json_int_t)w->tracks));
         json_object_set_new(e, "fused", json_integer((json_int_t)w->fused));
         json_object_set_new(e, "alerts", json_integer((json_int_t)w->alerts));
@@ -2138,9 +2142,16 @@ static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
 
         gs_diag_init(&d);
         if (s->watch == NULL) {
-            gs_diag_error(&d, NULL, "this node takes no plots: its "
+            gs_diag_error(&d, NULL,
+                          "this node takes no plots: its "
                           "configuration has no [watch] section");
             rc = GS_ERR_STATE;
+        } else if (pending(s)->n_plots >= PLOTS_PENDING_MAX) {
+            gs_diag_error(&d, NULL,
+                          "the node is %u plots behind: plot "
+                          "refused, send more slowly",
+                          PLOTS_PENDING_MAX);
+            rc = GS_ERR_TOO_BIG;
         } else {
             rc = gs_plot_parse(pl->lines[i], strlen(pl->lines[i]), source,
                                pl->first_line + (unsigned)i, s->sensors,
@@ -2152,8 +2163,8 @@ static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
         } else {
             refused++;
             if (n_errors < PLOT_ERRORS_MAX)
-                errors[n_errors++] = gs_strdup(d.n_msgs ? gs_diag_first(&d)
-                                                        : "refused");
+                errors[n_errors++] =
+                    gs_strdup(d.n_msgs ? gs_diag_first(&d) : "refused");
         }
         gs_diag_free(&d);
     }
@@ -2224,7 +2235,7 @@ static void local_frame(struct lconn *l, const uint8_t *data, size_t len)
         if (p == NULL || p->conn == NULL || p->asker != 0) {
             Gsomia__Records r = GSOMIA__RECORDS__INIT;
 
-            r.error = p == NULL        ? (char *)"not a peer"
+            r.error = p == NULL         ? (char *)"not a peer"
                       : p->conn == NULL ? (char *)"the peer is not connected"
                                         : (char *)"a question is pending";
             out.kind_case = GSOMIA__FRAME__KIND_RECORDS;
@@ -2270,8 +2281,8 @@ static void on_local_read(uv_stream_t *stream, ssize_t nread,
         return;
     }
     if (nread > 0 && !l->closing &&
-        gs_framer_feed(&l->framer, (const uint8_t *)buf->base,
-                       (size_t)nread) < 0)
+        gs_framer_feed(&l->framer, (const uint8_t *)buf->base, (size_t)nread) <
+            0)
         lconn_close(l);
     gs_free(buf->base);
     while (!l->closing) {
@@ -2313,7 +2324,8 @@ static void start_local(struct server *s)
 
     if (strlen(s->socket_path) >= 100) {
         GS_LOG_WARN("%s is too long a path for a Unix socket: no local "
-                    "socket", s->socket_path);
+                    "socket",
+                    s->socket_path);
         return;
     }
     unlink(s->socket_path); /* a stale one from a killed node */
@@ -2378,8 +2390,10 @@ static int start_listening(struct server *s, struct gs_diag *d)
     if (s->node->cfg.listen[0] == '\0')
         return 0;
     if (resolve(s->node->cfg.listen, &addr) < 0) {
-        gs_diag_error(d, NULL, "[listen] address \"%s\" must be a numeric "
-                      "HOST:PORT", s->node->cfg.listen);
+        gs_diag_error(d, NULL,
+                      "[listen] address \"%s\" must be a numeric "
+                      "HOST:PORT",
+                      s->node->cfg.listen);
         return GS_ERR_INVALID;
     }
     uv_tcp_init(&s->loop, &s->listener);
@@ -2388,8 +2402,8 @@ static int start_listening(struct server *s, struct gs_diag *d)
     if (rc == 0)
         rc = uv_listen((uv_stream_t *)&s->listener, 64, on_connection);
     if (rc != 0) {
-        gs_diag_error(d, NULL, "cannot listen on %s: %s",
-                      s->node->cfg.listen, uv_strerror(rc));
+        gs_diag_error(d, NULL, "cannot listen on %s: %s", s->node->cfg.listen,
+                      uv_strerror(rc));
         return GS_ERR_IO;
     }
     s->listening = true;
@@ -2409,8 +2423,8 @@ static int first_load(struct server *s, struct gs_diag *d)
     if (rc == 0)
         rc = gs_store_identity_list(s->node->store, snapshot_identity, &j);
     for (i = 0; rc == 0 && i < j.n_trusts; i++) {
-        rc = gs_tls_ctx_trust(s->tls, j.trusts[i].nation, j.trusts[i].ca_pem,
-                              d);
+        rc =
+            gs_tls_ctx_trust(s->tls, j.trusts[i].nation, j.trusts[i].ca_pem, d);
         if (rc == 0 && s->n_trusted < MAX_PEERS)
             memcpy(s->trusted[s->n_trusted++], j.trusts[i].nation,
                    GS_NATION_SIZE);
@@ -2506,8 +2520,8 @@ int gs_serve(const char *dir, const char *cot, struct gs_diag *d)
         uv_timer_start(&s->tick, on_tick, 0, TICK_MS);
         for (i = 0; i < s->n_peers; i++)
             dial(s->peers[i]);
-        GS_LOG_INFO("node %s of %s serving%s%s", s->node->cfg.name,
-                    s->nation, s->listening ? " on " : "",
+        GS_LOG_INFO("node %s of %s serving%s%s", s->node->cfg.name, s->nation,
+                    s->listening ? " on " : "",
                     s->listening ? s->node->cfg.listen : "");
         write_status(s);
         uv_run(&s->loop, UV_RUN_DEFAULT);

@@ -102,7 +102,8 @@ struct gs_watch {
     struct cap_refs caps[CAP_TRACKS];
     struct gs_warning wbuf[WARNINGS_MAX];
     struct gs_region_point rpath[GS_PATH_POINTS_MAX];
-    char *dir; /* the node's folder */
+    struct gs_region_set rset, rmore; /* query results */
+    char *dir;                        /* the node's folder */
     char cap_country[GS_NATION_SIZE], cap_sender[GS_CAP_SENDER_MAX];
     enum gs_cap_status cap_status;
     unsigned next_warning, saved_warning;
@@ -177,13 +178,13 @@ static size_t overflight(void *ctx, const struct gs_path_point *p, size_t n,
                          char (*out)[4], size_t max)
 {
     struct gs_watch *w = ctx;
-    static struct gs_region_set set; /* large; one job at a time */
+    struct gs_region_set *set = &w->rset;
     size_t k = to_region_path(w, p, n, OVERFLIGHT_RADIUS), i;
 
-    if (k == 0 || gs_regions_near_path(w->regions, NULL, w->rpath, k, &set) < 0)
+    if (k == 0 || gs_regions_near_path(w->regions, NULL, w->rpath, k, set) < 0)
         return 0;
-    for (i = 0; i < set.n && i < max; i++)
-        memcpy(out[i], set.r[i]->country, 4);
+    for (i = 0; i < set->n && i < max; i++)
+        memcpy(out[i], set->r[i]->country, 4);
     return i;
 }
 
@@ -195,27 +196,28 @@ static size_t areas(void *ctx, const struct gs_path_point *p, size_t n,
                     enum gs_warning_where *where)
 {
     struct gs_watch *w = ctx;
-    static struct gs_region_set set, more;
+    struct gs_region_set *set = &w->rset, *more = &w->rmore;
     size_t k = to_region_path(w, p, n, 0), i, j, m = 0;
 
     *where = GS_WHERE_SEA;
-    set.n = more.n = 0;
+    set->n = more->n = 0;
     if (k > 0)
-        gs_regions_near_path(w->regions, w->cap_country, w->rpath, k, &set);
+        gs_regions_near_path(w->regions, w->cap_country, w->rpath, k, set);
     if (impact->valid) {
         const struct gs_region *in = gs_regions_subdivision_at(
             w->regions, w->cap_country, impact->lat, impact->lon);
 
         gs_regions_in_ellipse(w->regions, w->cap_country, impact->lat,
-                              impact->lon, &impact->ellipse, &more);
+                              impact->lon, &impact->ellipse, more);
         if (in != NULL)
             *where = GS_WHERE_AREAS;
         else if (gs_regions_country_at(w->regions, impact->lat, impact->lon) !=
                  NULL)
             *where = GS_WHERE_ELSEWHERE;
     }
-    for (i = 0; i < set.n + more.n && m < max; i++) {
-        const struct gs_region *r = i < set.n ? set.r[i] : more.r[i - set.n];
+    for (i = 0; i < set->n + more->n && m < max; i++) {
+        const struct gs_region *r =
+            i < set->n ? set->r[i] : more->r[i - set->n];
 
         for (j = 0; j < m; j++)
             if (strcmp(out[j].code, r->code) == 0)
