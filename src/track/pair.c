@@ -87,6 +87,7 @@ struct gs_pair {
     /* Of the next beam; then a branch being placed, and the reference
      * for labels. */
     struct at at[GS_PAIR_MAX_HYP + 2];
+    bool at_valid; /* at[0..cur.n) are the current hypotheses */
     struct branch br[MAX_BRANCHES];
 };
 
@@ -564,6 +565,7 @@ static void step(struct gs_pair *p, struct beam *b, const struct gs_plot *q,
         keep[j] = cand[j];
         used[j] = false;
     }
+    p->at_valid = nx->n > 0;
     if (nx->n == 0)
         return; /* every update failed: the hypotheses stay as they were */
     /* The best first (merging may have changed the order). */
@@ -766,8 +768,23 @@ int gs_pair_scan(struct gs_pair *p, const struct gs_plot *q, int n,
 void gs_pair_best(const struct gs_pair *p, int o, struct gs_pair_object *out)
 {
     const struct hyp *h = &p->cur.h[0];
+    double w = 1;
+    int i;
 
     out->est = h->e[o];
+    /* The estimate is that of every hypothesis, moment-matched at the
+     * latest scan: what the best one does not know of the assignments
+     * stays in the covariance. */
+    if (p->at_valid && p->cur.n > 1 && p->at[0].ok[o]) {
+        out->est = p->at[0].e[o];
+        for (i = 1; i < p->cur.n; i++) {
+            double wi = exp(p->cur.h[i].score);
+
+            if (p->at[i].ok[o] &&
+                gs_est_merge(&out->est, w, &p->at[i].e[o], wi) == 0)
+                w += wi;
+        }
+    }
     out->hit = h->hit[o];
     out->has_last = h->has_last[o];
     out->last = h->last[o];

@@ -60,7 +60,7 @@
 #include "track/plot.h"
 #include "track/sensor.h"
 
-#define GS_PAIR_MAX_HYP 8
+#define GS_PAIR_MAX_HYP 16
 #define GS_PAIR_SNAPSHOTS 12
 #define GS_PAIR_MAX_PLOTS 4096
 #define GS_PAIR_SCAN_MAX 8 /* plots of one scan considered */
@@ -101,9 +101,10 @@ void gs_pair_free(struct gs_pair *p);
 int gs_pair_scan(struct gs_pair *p, const struct gs_plot *q, int n,
                  bool *claimed);
 
-/* What the best hypothesis says of object o (0: A, 1: B). */
+/* What the pair says of object o (0: A, 1: B): the estimate of all its
+ * hypotheses (moment-matched), the rest from the best one. */
 struct gs_pair_object {
-    struct gs_est est; /* after its latest plot */
+    struct gs_est est; /* at the latest scan, or after the latest plot */
     bool hit;          /* it took a plot of the latest scan */
     bool has_last;
     struct gs_plot last; /* that latest plot, as applied (a centroid plot

@@ -145,7 +145,7 @@ void gs_tracker_config_default(struct gs_tracker_config *c)
     c->max_tracks = 48;
     c->max_partner_tracks = 128;
     c->max_pending = 8192;
-    c->pair_hypotheses = GS_PAIR_MAX_HYP;
+    c->pair_hypotheses = 8;
 }
 
 int gs_tracker_new(const struct gs_tracker_config *c, const struct gs_sensor *s,
