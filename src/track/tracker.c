@@ -86,6 +86,7 @@ struct partner {
     bool used;
     struct gs_track_update u;
     int fused;
+    gs_time_t checked; /* when its nation's tracks were last reassigned */
 };
 
 struct fused {
@@ -552,6 +553,69 @@ static double ellipse_area(const struct gs_ground_point *g)
 
 static void detach_partner(struct gs_tracker *t, int fi, int slot);
 
+/*
+ * What the tracks of partner pi's nation say of the object whose estimate
+ * (ours, at tm) is xa, Pa: when two objects have just parted, two of that
+ * nation's tracks may fit ours, and which is our object is not known yet.
+ * The estimate is then the mixture of those inside the gate (weighted by
+ * how well each fits ours, moment-matched: their spread stays in the
+ * covariance), rather than one that may be the other object.
+ */
+static void nation_estimate(const struct gs_tracker *t, int pi, gs_time_t tm,
+                            const double *xa, const double *Pa, double xp[6],
+                            double Pp[36])
+{
+    const struct partner *p = &t->pa[pi];
+    double xs[8][6], Ps[8][36], w[8], wsum = 0, lmax = -INFINITY, ll[8];
+    int i, j, a, b, m = 0;
+
+    for (i = 0; i < t->c.max_partner_tracks && m < 8; i++) {
+        const struct partner *q = &t->pa[i];
+        double S[36], d[6], d2, logdet;
+
+        if (!q->used || strcmp(q->u.nation, p->u.nation) != 0 ||
+            q->u.status == GS_TRACK_LOST ||
+            fabs((double)(tm - q->u.time)) * US > t->c.partner_max_age)
+            continue;
+        if (i == pi) {
+            memcpy(xs[m], xp, sizeof(xs[m]));
+            memcpy(Ps[m], Pp, sizeof(Ps[m]));
+        } else if (partner_state(t, q, tm, xs[m], Ps[m]) < 0) {
+            continue;
+        }
+        for (j = 0; j < 36; j++)
+            S[j] = Pa[j] + Ps[m][j];
+        for (j = 0; j < 6; j++)
+            d[j] = xs[m][j] - xa[j];
+        if (gs_mat_mahalanobis(S, d, 6, &d2) < 0 ||
+            gs_mat_logdet_spd(S, 6, &logdet) < 0 ||
+            (i != pi && d2 >= PARTNER_GATE))
+            continue;
+        ll[m] = -0.5 * (d2 + logdet);
+        if (ll[m] > lmax)
+            lmax = ll[m];
+        m++;
+    }
+    if (m <= 1)
+        return;
+    for (i = 0; i < m; i++) {
+        w[i] = exp(ll[i] - lmax);
+        wsum += w[i];
+    }
+    memset(xp, 0, 6 * sizeof(double));
+    memset(Pp, 0, 36 * sizeof(double));
+    for (i = 0; i < m; i++)
+        for (a = 0; a < 6; a++)
+            xp[a] += w[i] / wsum * xs[i][a];
+    for (i = 0; i < m; i++)
+        for (a = 0; a < 6; a++)
+            for (b = 0; b < 6; b++)
+                Pp[a * 6 + b] +=
+                    w[i] / wsum *
+                    (Ps[i][a * 6 + b] + (xs[i][a] - xp[a]) * (xs[i][b] - xp[b]));
+    gs_mat_symmetrize(Pp, 6);
+}
+
 /* The size fusion minimises: position variance plus (100 s)^2 times the
  * velocity variance, what an impact prediction minutes ahead depends on. */
 static const double fuse_weights[6] = {1, 1, 1, 1e4, 1e4, 1e4};
@@ -616,6 +680,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
                 i--;
                 continue;
             }
+            if (k != NULL)
+                nation_estimate(t, f->partners[i], tm, xa, Pa, xp, Pp);
             if (gs_fuse(t->c.fusion, 6, xf, Pf, xp, Pp, fuse_weights, xo, Po) <
                 0)
                 continue;
@@ -1656,6 +1722,118 @@ static void match_partner(struct gs_tracker *t, int pi)
     p->fused = bi;
 }
 
+/* Removes partner pi from its output track; an output left with nothing
+ * ends (its "lost" update is queued). */
+static void unlink_partner(struct gs_tracker *t, int pi, gs_time_t tm)
+{
+    int fi = t->pa[pi].fused, i;
+    struct fused *f;
+
+    if (fi < 0)
+        return;
+    f = &t->fu[fi];
+    for (i = 0; i < f->n_partners; i++)
+        if (f->partners[i] == pi)
+            f->partners[i] = f->partners[--f->n_partners];
+    t->pa[pi].fused = -1;
+    if (f->n_partners == 0 && f->local < 0)
+        free_fused(t, fi, tm);
+}
+
+/*
+ * The tracks of one partner nation, assigned afresh to our output tracks
+ * that have a local track (global nearest neighbour on the 6-dimensional
+ * distance, gated at PARTNER_GATE). When two objects part, a partner's
+ * tracks may first be matched to the wrong ones of ours; this moves them
+ * once the objects are told apart, instead of leaving a partner's track
+ * reported alone beside ours. Partner tracks that match none stay where
+ * they are.
+ */
+static void reassign_nation(struct gs_tracker *t, const char *nation,
+                            gs_time_t tm)
+{
+    int pidx[64], fidx[64], r2c[64], np = 0, nf = 0, i, j;
+    double *cost;
+
+    for (i = 0; i < t->c.max_partner_tracks && np < 64; i++)
+        if (t->pa[i].used && strcmp(t->pa[i].u.nation, nation) == 0)
+            pidx[np++] = i;
+    for (i = 0; i < t->n_fu && nf < 64; i++)
+        if (t->fu[i].used && t->fu[i].local >= 0)
+            fidx[nf++] = i;
+    if (np == 0 || nf == 0)
+        return;
+    cost = gs_calloc((size_t)(np * nf), sizeof(double));
+    for (i = 0; i < np; i++) {
+        for (j = 0; j < nf; j++) {
+            const struct track *k = &t->tr[t->fu[fidx[j]].local];
+            double x7[7], P7[49], P6[36], xp[6], Pp[36];
+
+            cost[i * nf + j] = INFINITY;
+            if (partner_state(t, &t->pa[pidx[i]], k->est.t, xp, Pp) < 0)
+                continue;
+            gs_est_combined(&k->est, x7, P7);
+            block6(P7, P6);
+            cost[i * nf + j] = mahal6(x7, P6, xp, Pp);
+        }
+    }
+    gs_assign(cost, np, nf, PARTNER_GATE, r2c);
+    gs_free(cost);
+    /* First every partner that moves leaves its output track, then each
+     * joins its new one (whose partner of the same nation, if it stays,
+     * makes way). */
+    for (i = 0; i < np; i++) {
+        if (r2c[i] < 0 || t->pa[pidx[i]].fused == fidx[r2c[i]])
+            r2c[i] = -1;
+        else
+            unlink_partner(t, pidx[i], tm);
+    }
+    for (i = 0; i < np; i++) {
+        struct fused *f;
+
+        if (r2c[i] < 0)
+            continue;
+        f = &t->fu[fidx[r2c[i]]];
+        for (j = 0; j < f->n_partners; j++) {
+            int q = f->partners[j];
+
+            if (strcmp(t->pa[q].u.nation, nation) == 0) {
+                unlink_partner(t, q, tm);
+                match_partner(t, q);
+                break;
+            }
+        }
+        if (f->n_partners < MAX_FUSED_PARTNERS) {
+            f->partners[f->n_partners++] = pidx[i];
+            t->pa[pidx[i]].fused = fidx[r2c[i]];
+        } else {
+            match_partner(t, pidx[i]);
+        }
+    }
+}
+
+/* Whether partner pi's place should be checked: it is new, alone, or no
+ * longer fits its output's local track (at most every 5 s each). */
+static bool needs_reassign(struct gs_tracker *t, int pi)
+{
+    struct partner *p = &t->pa[pi];
+    const struct fused *f;
+    double x7[7], P7[49], P6[36], xp[6], Pp[36];
+
+    if (p->fused < 0)
+        return true;
+    if ((double)(p->u.time - p->checked) * US < 5.0)
+        return false;
+    f = &t->fu[p->fused];
+    if (f->local < 0)
+        return true;
+    if (partner_state(t, p, t->tr[f->local].est.t, xp, Pp) < 0)
+        return false;
+    gs_est_combined(&t->tr[f->local].est, x7, P7);
+    block6(P7, P6);
+    return mahal6(x7, P6, xp, Pp) > PARTNER_GATE;
+}
+
 int gs_tracker_add_partner(struct gs_tracker *t,
                            const struct gs_track_update *u, char *why, size_t n)
 {
@@ -1714,6 +1892,10 @@ int gs_tracker_add_partner(struct gs_tracker *t,
         }
         memset(&t->pa[pi], 0, sizeof(t->pa[pi]));
         return 0;
+    }
+    if (needs_reassign(t, pi)) {
+        t->pa[pi].checked = u->time;
+        reassign_nation(t, u->nation, u->time);
     }
     if (t->pa[pi].fused < 0)
         match_partner(t, pi);
