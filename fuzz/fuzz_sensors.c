@@ -28,8 +28,7 @@ static void round_trip(const struct gs_sensor *s, size_t n)
         struct gs_jctx c = {&doc, &d};
 
         if (gs_jdoc_parse(&doc, "again", text, strlen(text), &d) < 0 ||
-            gs_sensors_from_json(&c, doc.root, false, &again, &m) < 0 ||
-            m != n)
+            gs_sensors_from_json(&c, doc.root, false, &again, &m) < 0 || m != n)
             abort();
     }
     for (i = 0; i < n; i++)

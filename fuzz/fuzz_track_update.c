@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             gs_buf_init(&a, 1 << 16);
             gs_buf_init(&b, 1 << 16);
             if (gs_track_update_write(&u, &a) < 0 ||
-                gs_track_update_parse(gs_buf_str(&a), a.len - 1, "again", 1,
-                                      &v, &d) < 0 ||
+                gs_track_update_parse(gs_buf_str(&a), a.len - 1, "again", 1, &v,
+                                      &d) < 0 ||
                 gs_track_update_write(&v, &b) < 0 || a.len != b.len ||
                 memcmp(a.data, b.data, a.len) != 0)
                 abort();

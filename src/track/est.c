@@ -546,8 +546,7 @@ static void merge_kf(struct gs_kf *a, double wa, const struct gs_kf *b,
     gs_mat_symmetrize(a->P, n);
 }
 
-int gs_est_merge(struct gs_est *a, double wa, const struct gs_est *b,
-                 double wb)
+int gs_est_merge(struct gs_est *a, double wa, const struct gs_est *b, double wb)
 {
     int j;
 

@@ -24,8 +24,10 @@
 #define AGREE_D2 1.0      /* hypotheses this close agree on the present */
 #define MERGE_CHANCE 1e-3 /* a radar merging them: the scan is ambiguous */
 #define DOUBT 1e-3        /* probability of hypotheses that disagree */
-#define MAX_BRANCHES (GS_PAIR_MAX_HYP * (2 + 3 * GS_PAIR_SCAN_MAX + \
-                                         GS_PAIR_SCAN_MAX * GS_PAIR_SCAN_MAX))
+#define ORIENT_TIME 30.0  /* s after the start, which object is A may change */
+#define MAX_BRANCHES                                                           \
+    (GS_PAIR_MAX_HYP *                                                         \
+     (2 + 3 * GS_PAIR_SCAN_MAX + GS_PAIR_SCAN_MAX * GS_PAIR_SCAN_MAX))
 
 struct hyp {
     struct gs_est e[2];
@@ -88,6 +90,7 @@ struct gs_pair {
      * for labels. */
     struct at at[GS_PAIR_MAX_HYP + 2];
     bool at_valid; /* at[0..cur.n) are the current hypotheses */
+    bool flipped;  /* A outside is B inside (see orient) */
     struct branch br[MAX_BRANCHES];
 };
 
@@ -100,8 +103,8 @@ void gs_pair_config_default(struct gs_pair_config *c)
 }
 
 int gs_pair_new(const struct gs_pair_config *pc, const struct gs_est_config *ec,
-                const struct gs_sensor *s, size_t ns, const struct gs_est *start,
-                struct gs_pair **out)
+                const struct gs_sensor *s, size_t ns,
+                const struct gs_est *start, struct gs_pair **out)
 {
     struct gs_pair *p;
 
@@ -192,9 +195,9 @@ static void centroid_fit(const struct pred *r, const struct gs_plot *q,
             c = r->z[0][i] + 0.5 * gs_angle_wrap(r->z[1][i] - r->z[0][i]);
         nu[i] = i == GS_Z_AZ ? gs_angle_wrap(z.z[i] - c) : z.z[i] - c;
         for (j = 0; j < m; j++)
-            S[i * m + j] = 0.25 * (r->HPH[0][i * 4 + j] +
-                                   r->HPH[1][i * 4 + j]) +
-                           z.R[i * m + j];
+            S[i * m + j] =
+                0.25 * (r->HPH[0][i * 4 + j] + r->HPH[1][i * 4 + j]) +
+                z.R[i * m + j];
     }
     if (gauss(nu, S, m, d2, ll) < 0) {
         *d2 = INFINITY;
@@ -246,9 +249,8 @@ static double safe_log(double x)
 
 /* The plot through which object o of hypothesis r takes the centroid plot
  * q: 2 q - h(other), with noise 4 R + H P H^T of the other (pair.h). */
-static void centroid_plot(const struct pred *r, int o,
-                          const struct gs_plot *q, const struct gs_sensor *s,
-                          struct gs_plot *out)
+static void centroid_plot(const struct pred *r, int o, const struct gs_plot *q,
+                          const struct gs_sensor *s, struct gs_plot *out)
 {
     const double *zo = r->z[1 - o], *HPHo = r->HPH[1 - o];
     struct gs_meas m;
@@ -383,9 +385,9 @@ static int by_score(const void *x, const void *y)
 }
 
 /* Builds the hypothesis of branch k into h; false when an update fails. */
-static bool grow(struct gs_pair *p, const struct beam *b, const struct branch *k,
-                 const struct gs_plot *q, const struct gs_sensor *s,
-                 struct hyp *h, struct at *a)
+static bool grow(struct gs_pair *p, const struct beam *b,
+                 const struct branch *k, const struct gs_plot *q,
+                 const struct gs_sensor *s, struct hyp *h, struct at *a)
 {
     const struct pred *r = &p->pr[k->h];
     int o;
@@ -503,8 +505,8 @@ static void step(struct gs_pair *p, struct beam *b, const struct gs_plot *q,
                 p->br[nb++] = (struct branch){
                     i, -1, j, false, base + log(wb) + r->ll[1][j] - lc};
             if (r->d2m[j] < gate && wm > 0)
-                p->br[nb++] = (struct branch){
-                    i, j, j, true, base + log(wm) + r->llm[j] - lc};
+                p->br[nb++] = (struct branch){i, j, j, true,
+                                              base + log(wm) + r->llm[j] - lc};
             for (k = 0; k < n && wab > 0; k++)
                 if (k != j && cand[k] && r->d2[0][j] < gate &&
                     r->d2[1][k] < gate)
@@ -723,6 +725,49 @@ static void retake(struct gs_pair *p, const struct gs_plot *q, int n,
     p->n_plots += m;
 }
 
+/*
+ * Which object the outside calls A (the track that went on before the
+ * split): the one that goes on like the missile did - still under thrust
+ * while the other is not, or else ahead along the flight (a spent stage
+ * is pushed back when it separates). Decided in the first ORIENT_TIME
+ * seconds, while the two are still close, and only when clear.
+ */
+static void orient(struct gs_pair *p)
+{
+    const struct hyp *h = &p->cur.h[0];
+    double x0[7], P0[49], x1[7], P1[49], u[3], un = 0, sep = 0, var = 0;
+    double pb0, pb1;
+    int first = -1, i, j;
+
+    if ((double)(p->latest - p->start) * US > ORIENT_TIME ||
+        h->e[0].t != h->e[1].t)
+        return;
+    pb0 = gs_est_boost_probability(&h->e[0]);
+    pb1 = gs_est_boost_probability(&h->e[1]);
+    gs_est_combined(&h->e[0], x0, P0);
+    gs_est_combined(&h->e[1], x1, P1);
+    for (i = 0; i < 3; i++) {
+        u[i] = x0[3 + i] + x1[3 + i];
+        un += u[i] * u[i];
+    }
+    un = sqrt(un);
+    if (!(un > 0))
+        return;
+    for (i = 0; i < 3; i++) {
+        u[i] /= un;
+        sep += (x0[i] - x1[i]) * u[i];
+    }
+    for (i = 0; i < 3; i++)
+        for (j = 0; j < 3; j++)
+            var += u[i] * (P0[i * 7 + j] + P1[i * 7 + j]) * u[j];
+    if (fabs(pb0 - pb1) > 0.5)
+        first = pb0 > pb1 ? 0 : 1;
+    else if (sep * sep > 9 * var)
+        first = sep > 0 ? 0 : 1;
+    if (first >= 0)
+        p->flipped = first == 1;
+}
+
 /* Whether plots of q's scan are kept already. */
 static bool holds_scan(const struct gs_pair *p, const struct gs_plot *q)
 {
@@ -754,6 +799,7 @@ int gs_pair_scan(struct gs_pair *p, const struct gs_plot *q, int n,
         return GS_ERR_TOO_BIG;
     if (tau < p->latest || holds_scan(p, &q[0])) {
         retake(p, q, n, claimed);
+        orient(p);
         return 0;
     }
     snapshot(p, tau);
@@ -762,6 +808,7 @@ int gs_pair_scan(struct gs_pair *p, const struct gs_plot *q, int n,
         if (keep[i])
             p->plots[p->n_plots++] = q[i];
     p->latest = tau;
+    orient(p);
     return 0;
 }
 
@@ -771,6 +818,7 @@ void gs_pair_best(const struct gs_pair *p, int o, struct gs_pair_object *out)
     double w = 1;
     int i;
 
+    o ^= p->flipped;
     out->est = h->e[o];
     /* The estimate is that of every hypothesis, moment-matched at the
      * latest scan: what the best one does not know of the assignments

@@ -36,8 +36,11 @@
  * estimates (to a hundredth of a standard deviation; differences in old
  * assignments that no longer matter) are merged, their probabilities
  * added - also when they are mirror images (A and B exchanged), since
- * which object is called A is arbitrary at the separation; the first (the
- * likelier) keeps its labels.
+ * which object is called A is arbitrary at the separation: each new
+ * hypothesis is labelled as the best one before the scan labels the two.
+ * Outside, A is the object that goes on like the missile did (still under
+ * thrust while the other is not, or ahead: a spent stage is pushed back),
+ * decided in the first 30 s.
  *
  * Late scans are handled exactly: the pair keeps the plots it took since
  * the separation and the hypotheses as they were every snapshot_interval
@@ -66,9 +69,9 @@
 #define GS_PAIR_SCAN_MAX 8 /* plots of one scan considered */
 
 struct gs_pair_config {
-    int max_hyp;            /* hypotheses kept, 1..GS_PAIR_MAX_HYP */
-    double gate;            /* chi-square gate on one plot's innovation */
-    double prune;           /* log-likelihood below the best: dropped */
+    int max_hyp;              /* hypotheses kept, 1..GS_PAIR_MAX_HYP */
+    double gate;              /* chi-square gate on one plot's innovation */
+    double prune;             /* log-likelihood below the best: dropped */
     double snapshot_interval; /* s */
 };
 
@@ -83,8 +86,8 @@ struct gs_pair;
  * a configuration out of range.
  */
 int gs_pair_new(const struct gs_pair_config *pc, const struct gs_est_config *ec,
-                const struct gs_sensor *s, size_t ns, const struct gs_est *start,
-                struct gs_pair **out);
+                const struct gs_sensor *s, size_t ns,
+                const struct gs_est *start, struct gs_pair **out);
 /* Frees p; p may be NULL. */
 void gs_pair_free(struct gs_pair *p);
 

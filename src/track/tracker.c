@@ -29,11 +29,11 @@
 #define EARLY_MAX 512
 #define TENTATIVE_HISTORY 16
 #define MAX_PAIRS 8
-#define PAIR_SETTLED 20.0   /* s of unambiguous assignment end a pair */
-#define PAIR_MAX_AGE 1800.0 /* s */
+#define PAIR_SETTLED 20.0    /* s of unambiguous assignment end a pair */
+#define PAIR_MAX_AGE 1800.0  /* s */
 #define SPLIT_LOOKBACK 120.0 /* s: the latest separation time considered */
-#define PREGATE 25e3      /* m; above SPAWN_DISTANCE */
-#define PREGATE_ACC 300.0 /* m/s^2 */
+#define PREGATE 25e3         /* m; above SPAWN_DISTANCE */
+#define PREGATE_ACC 300.0    /* m/s^2 */
 #define MAX_FUSED_PARTNERS 8
 #define PARTNER_GATE 30.0     /* chi-square, 6 degrees of freedom: 0.99996 */
 #define PARTNER_DETACH 50.0   /* chi-square, 6 dof: 1 - 2e-9 */
@@ -139,6 +139,7 @@ void gs_tracker_config_default(struct gs_tracker_config *c)
     c->gate = 25;
     c->confirm_hits = 3;
     c->tentative_misses = 2;
+    c->confirmed_misses = 10;
     c->coast_max = 7200;
     c->boost_coast_max = 30;
     c->partner_max_age = 10;
@@ -610,9 +611,9 @@ static void nation_estimate(const struct gs_tracker *t, int pi, gs_time_t tm,
     for (i = 0; i < m; i++)
         for (a = 0; a < 6; a++)
             for (b = 0; b < 6; b++)
-                Pp[a * 6 + b] +=
-                    w[i] / wsum *
-                    (Ps[i][a * 6 + b] + (xs[i][a] - xp[a]) * (xs[i][b] - xp[b]));
+                Pp[a * 6 + b] += w[i] / wsum *
+                                 (Ps[i][a * 6 + b] +
+                                  (xs[i][a] - xp[a]) * (xs[i][b] - xp[b]));
     gs_mat_symmetrize(Pp, 6);
 }
 
@@ -1338,8 +1339,9 @@ static void form_pair(struct gs_tracker *t, int ci)
     for (i = 0; i < n; i = j) {
         bool claimed[GS_PAIR_SCAN_MAX];
 
-        for (j = i; j < n && j - i < GS_PAIR_SCAN_MAX &&
-                    all[j].time == all[i].time && all[j].sensor == all[i].sensor;
+        for (j = i;
+             j < n && j - i < GS_PAIR_SCAN_MAX && all[j].time == all[i].time &&
+             all[j].sensor == all[i].sensor;
              j++)
             ;
         (void)gs_pair_scan(p, &all[i], j - i, claimed);
@@ -1414,7 +1416,11 @@ static void maintain(struct gs_tracker *t)
             }
             continue;
         }
-        if (quiet > (k->est.imm ? t->c.boost_coast_max : t->c.coast_max)) {
+        /* No plot in confirmed_misses scans in a row of radars that
+         * should have seen it (at Pd 0.95, a chance of 1e-13): the track
+         * has lost its object. */
+        if (quiet > (k->est.imm ? t->c.boost_coast_max : t->c.coast_max) ||
+            k->misses >= t->c.confirmed_misses) {
             lose_track(t, i);
             continue;
         }

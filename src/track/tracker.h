@@ -36,8 +36,10 @@
  * filtered again in time order, so the result is the same as if the plots
  * had come in order.
  *
- * Tracks end ("lost") when their predicted impact has passed, when they
- * have had no plot for coast_max seconds (boost_coast_max while the motor
+ * Tracks end ("lost") when their predicted impact has passed, when the
+ * radars that should have seen them missed them confirmed_misses scans in
+ * a row, when they have had no plot for coast_max seconds (boost_coast_max
+ * while the motor
  * may still burn: a ballistic track coasts through gaps in coverage, which
  * a lofted ICBM makes long), or when they duplicate an older track.
  *
@@ -81,7 +83,7 @@ struct gs_tracker_config {
     double output_interval;     /* s between updates of one track */
     double max_future, max_lateness; /* s, relative to the latest plot */
     double gate;                     /* chi-square gate on the innovation */
-    int confirm_hits, tentative_misses;
+    int confirm_hits, tentative_misses, confirmed_misses;
     double coast_max, boost_coast_max; /* s */
     double partner_max_age; /* s: older partner updates are not fused */
     int history;            /* estimates kept per track */
@@ -91,8 +93,9 @@ struct gs_tracker_config {
 
 /* The defaults: 1 s output, 1 h future, 60 s lateness, gate 25, 3 hits to
  * confirm, 2 misses to drop a tentative track, coast 2 h (30 s in boost),
- * partners fused while 10 s fresh, history 256, 48 tracks, 128 partner
- * tracks, 8192 pending updates, GS_PAIR_MAX_HYP hypotheses per pair.
+ * 10 to drop a confirmed one (scans in a row of radars that should have
+ * seen it), partners fused while 10 s fresh, history 256, 48 tracks, 128
+ * partner tracks, 8192 pending updates, GS_PAIR_MAX_HYP hypotheses per pair.
  * nation "USA" (set it). */
 void gs_tracker_config_default(struct gs_tracker_config *c);
 
@@ -100,9 +103,9 @@ struct gs_tracker_stats {
     size_t plots_accepted, plots_rejected, plots_too_late;
     size_t plots_in_tracks, plots_refiltered;
     size_t tracks_started, tracks_confirmed, tracks_lost;
-    size_t pairs_formed;    /* separations given multiple hypotheses */
-    size_t pairs_ended;     /* of which settled (or too old) */
-    size_t plots_shared;    /* merged plots given to a second track */
+    size_t pairs_formed; /* separations given multiple hypotheses */
+    size_t pairs_ended;  /* of which settled (or too old) */
+    size_t plots_shared; /* merged plots given to a second track */
     size_t partner_accepted, partner_rejected;
     size_t updates_out, updates_dropped;
     size_t predictions;        /* impact and launch predictions made */
