@@ -103,6 +103,10 @@ struct fused {
     bool has_apogee;
     double apogee_height;
     gs_time_t apogee_time;
+    /* Its latest output: what partner tracks are matched against (our
+     * own track alone may be the poorest of the sources). */
+    bool has_last;
+    struct gs_track_update last;
 };
 
 struct gs_tracker {
@@ -500,6 +504,34 @@ static int partner_state(const struct gs_tracker *t, const struct partner *p,
     return 0;
 }
 
+/*
+ * What output track fi says of its object at tm, to match partner tracks
+ * against: its latest output flown to tm (as a partner's would be), or
+ * before any output its local track. Returns 0, or a negative GS_ERR_*.
+ */
+static int anchor_state(const struct gs_tracker *t, int fi, gs_time_t tm,
+                        double x6[6], double P6[36])
+{
+    const struct fused *f = &t->fu[fi];
+    double x7[7], P7[49];
+    int i, j;
+
+    if (f->has_last) {
+        struct partner q;
+
+        q.u = f->last;
+        return partner_state(t, &q, tm, x6, P6);
+    }
+    if (f->local < 0)
+        return GS_ERR_STATE;
+    local_state(t, &t->tr[f->local], tm, x7, P7);
+    memcpy(x6, x7, 6 * sizeof(double));
+    for (i = 0; i < 6; i++)
+        for (j = 0; j < 6; j++)
+            P6[i * 6 + j] = P7[i * 7 + j];
+    return 0;
+}
+
 static double mahal6(const double *xa, const double *Pa, const double *xb,
                      const double *Pb)
 {
@@ -664,8 +696,17 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         add_source(&u, t->c.nation);
     }
     /* Each fresh partner estimate, predicted to tm, is checked against the
-     * first estimate (ours if we track it): one that no longer matches
-     * (its track has moved to another object) leaves this output track. */
+     * latest output of this track (before any, the first estimate: ours
+     * if we track it): one that no longer matches (its track has moved to
+     * another object) leaves this output track. */
+    if (have && f->has_last) {
+        double x6[6], P6[36];
+
+        if (anchor_state(t, fi, tm, x6, P6) == 0) {
+            memcpy(xa, x6, sizeof(xa));
+            memcpy(Pa, P6, sizeof(Pa));
+        }
+    }
     for (i = 0; i < f->n_partners; i++) {
         struct partner *p = &t->pa[f->partners[i]];
         double xp[6], Pp[36], xo[6], Po[36];
@@ -681,7 +722,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
                 i--;
                 continue;
             }
-            if (k != NULL)
+            if (k != NULL && phase != GS_PHASE_BOOST &&
+                p->u.phase != GS_PHASE_BOOST)
                 nation_estimate(t, f->partners[i], tm, xa, Pa, xp, Pp);
             if (gs_fuse(t->c.fusion, 6, xf, Pf, xp, Pp, fuse_weights, xo, Po) <
                 0)
@@ -814,6 +856,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
             u.launch = *g;
     }
     push_update(t, &u);
+    f->last = u;
+    f->has_last = true;
     f->reported = true;
     f->last_output = tm;
     f->last_phase = phase;
@@ -1692,14 +1736,12 @@ static void match_partner(struct gs_tracker *t, int pi)
             has_nation(t, f, p->u.nation))
             continue;
         if (f->local >= 0) {
-            struct track *k = &t->tr[f->local];
-            double x7[7], P7[49], P6[36], xp[6], Pp[36], d;
+            double x6[6], P6[36], xp[6], Pp[36], d;
 
-            gs_est_combined(&k->est, x7, P7);
-            block6(P7, P6);
-            if (partner_state(t, p, k->est.t, xp, Pp) < 0)
+            if (anchor_state(t, i, p->u.time, x6, P6) < 0 ||
+                partner_state(t, p, p->u.time, xp, Pp) < 0)
                 continue;
-            d = mahal6(x7, P6, xp, Pp);
+            d = mahal6(x6, P6, xp, Pp);
             if (d < best) {
                 best = d;
                 bi = i;
@@ -1771,16 +1813,18 @@ static void reassign_nation(struct gs_tracker *t, const char *nation,
         return;
     cost = gs_calloc((size_t)(np * nf), sizeof(double));
     for (i = 0; i < np; i++) {
-        for (j = 0; j < nf; j++) {
-            const struct track *k = &t->tr[t->fu[fidx[j]].local];
-            double x7[7], P7[49], P6[36], xp[6], Pp[36];
+        const struct partner *q = &t->pa[pidx[i]];
+        double xp[6], Pp[36];
 
+        for (j = 0; j < nf; j++)
             cost[i * nf + j] = INFINITY;
-            if (partner_state(t, &t->pa[pidx[i]], k->est.t, xp, Pp) < 0)
-                continue;
-            gs_est_combined(&k->est, x7, P7);
-            block6(P7, P6);
-            cost[i * nf + j] = mahal6(x7, P6, xp, Pp);
+        if (partner_state(t, q, q->u.time, xp, Pp) < 0)
+            continue;
+        for (j = 0; j < nf; j++) {
+            double x6[6], P6[36];
+
+            if (anchor_state(t, fidx[j], q->u.time, x6, P6) == 0)
+                cost[i * nf + j] = mahal6(x6, P6, xp, Pp);
         }
     }
     gs_assign(cost, np, nf, PARTNER_GATE, r2c);
@@ -1819,13 +1863,17 @@ static void reassign_nation(struct gs_tracker *t, const char *nation,
 }
 
 /* Whether partner pi's place should be checked: it is new, alone, or no
- * longer fits its output's local track (at most every 5 s each). */
+ * longer fits its output's local track (at most every 5 s each). Not in
+ * boost: a motor's unknown thrust makes every track near it fit, and the
+ * objects of a staging part within seconds. */
 static bool needs_reassign(struct gs_tracker *t, int pi)
 {
     struct partner *p = &t->pa[pi];
     const struct fused *f;
-    double x7[7], P7[49], P6[36], xp[6], Pp[36];
+    double x6[6], P6[36], xp[6], Pp[36];
 
+    if (p->u.phase == GS_PHASE_BOOST)
+        return false;
     if (p->fused < 0)
         return true;
     if ((double)(p->u.time - p->checked) * US < 5.0)
@@ -1833,11 +1881,12 @@ static bool needs_reassign(struct gs_tracker *t, int pi)
     f = &t->fu[p->fused];
     if (f->local < 0)
         return true;
-    if (partner_state(t, p, t->tr[f->local].est.t, xp, Pp) < 0)
+    if (gs_est_phase(&t->tr[f->local].est) == GS_PHASE_BOOST)
         return false;
-    gs_est_combined(&t->tr[f->local].est, x7, P7);
-    block6(P7, P6);
-    return mahal6(x7, P6, xp, Pp) > PARTNER_GATE;
+    if (partner_state(t, p, p->u.time, xp, Pp) < 0 ||
+        anchor_state(t, p->fused, p->u.time, x6, P6) < 0)
+        return false;
+    return mahal6(x6, P6, xp, Pp) > PARTNER_GATE;
 }
 
 int gs_tracker_add_partner(struct gs_tracker *t,
