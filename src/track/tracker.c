@@ -1354,10 +1354,13 @@ static void form_pair(struct gs_tracker *t, int ci)
     gs_time_t ts;
     int pi, i, j, n = 0, idx;
 
-    c->split_child = false;
     pa = &t->tr[c->split_parent];
-    if (!pa->used || pa->serial != c->split_parent_serial || !pa->confirmed ||
-        pa->pair >= 0 || c->pair >= 0)
+    if (!pa->used || pa->serial != c->split_parent_serial || !pa->confirmed) {
+        c->split_child = false;
+        return;
+    }
+    /* Else it may be tried again (when confirmed). */
+    if (pa->pair >= 0 || c->pair >= 0)
         return;
     for (pi = 0; pi < MAX_PAIRS && t->pairs[pi].used; pi++)
         ;
@@ -1399,6 +1402,7 @@ static void form_pair(struct gs_tracker *t, int ci)
     t->pairs[pi].serial[1] = c->serial;
     pa->pair = pi;
     c->pair = pi;
+    c->split_child = false;
     t->st.pairs_formed++;
     sync_pair(t, pi);
 }
@@ -1446,7 +1450,15 @@ static void maintain(struct gs_tracker *t)
             continue;
         quiet = (double)(t->latest - k->last_hit) * US;
         if (!k->confirmed) {
-            if (k->misses >= t->c.tentative_misses || quiet > 10) {
+            /* A new track of a pair is not yet confirmed; it ends as a
+             * confirmed one would (its pair decides which plots are its). */
+            if (k->pair >= 0 &&
+                (k->misses >= t->c.confirmed_misses || quiet > 10)) {
+                lose_track(t, i);
+                continue;
+            }
+            if (k->pair < 0 &&
+                (k->misses >= t->c.tentative_misses || quiet > 10)) {
                 track_free(k);
                 continue;
             }
@@ -1609,8 +1621,15 @@ static void process_scan(struct gs_tracker *t)
     for (j = 0; j < n; j++) {
         if (taken[j])
             continue;
-        if (split_track(t, &plots[j], pred, valid) != NULL)
+        struct track *k = split_track(t, &plots[j], pred, valid);
+
+        if (k != NULL) {
+            /* At once: until the pair is formed, the parent and the new
+             * track share plots by nearest neighbour, which is what goes
+             * wrong while two objects are close. */
+            form_pair(t, (int)(k - t->tr));
             continue;
+        }
         new_track(t, &plots[j], NULL, 0);
     }
     /* Misses: a track this radar should have seen, in a scan not older
