@@ -32,6 +32,8 @@
 #define PAIR_SETTLED 20.0    /* s of unambiguous assignment end a pair */
 #define PAIR_MAX_AGE 1800.0  /* s */
 #define SPLIT_LOOKBACK 120.0 /* s: the latest separation time considered */
+#define SPLIT_AT_ONCE 60.0   /* s after burnout: a split pairs at once */
+#define PAIR_PROVE 30.0      /* s for each object of a pair to show itself */
 #define PREGATE 25e3         /* m; above SPAWN_DISTANCE */
 #define PREGATE_ACC 300.0    /* m/s^2 */
 #define MAX_FUSED_PARTNERS 8
@@ -1419,12 +1421,22 @@ static void check_pairs(struct gs_tracker *t)
         struct gs_pair_object b[2];
         int drop = -1;
 
-        if (!ps->used ||
-            (gs_pair_settled(ps->p) < PAIR_SETTLED &&
-             (double)(t->latest - gs_pair_start(ps->p)) * US < PAIR_MAX_AGE))
+        double age;
+        bool unproven = false;
+
+        if (!ps->used)
             continue;
-        for (o = 0; o < 2; o++)
+        age = (double)(t->latest - gs_pair_start(ps->p)) * US;
+        for (o = 0; o < 2; o++) {
             gs_pair_best(ps->p, o, &b[o]);
+            if (age > PAIR_PROVE && b[o].own_hits < t->c.confirm_hits)
+                unproven = true;
+        }
+        /* An object without plots of its own after PAIR_PROVE seconds was
+         * not there (one object, whose plot fell outside its gate). */
+        if (!unproven && gs_pair_settled(ps->p) < PAIR_SETTLED &&
+            age < PAIR_MAX_AGE)
+            continue;
         for (o = 1; o >= 0 && drop < 0; o--)
             if (b[o].own_hits < t->c.confirm_hits &&
                 b[o].own_hits <= b[1 - o].own_hits)
@@ -1624,10 +1636,14 @@ static void process_scan(struct gs_tracker *t)
         struct track *k = split_track(t, &plots[j], pred, valid);
 
         if (k != NULL) {
-            /* At once: until the pair is formed, the parent and the new
-             * track share plots by nearest neighbour, which is what goes
-             * wrong while two objects are close. */
-            form_pair(t, (int)(k - t->tr));
+            /* Near the end of a boost, when stages part, at once: until
+             * the pair is formed, the parent and the new track share
+             * plots by nearest neighbour, which is what goes wrong while
+             * two objects are close. Later a split is more likely a false
+             * alarm, and waits to be confirmed. */
+            if ((double)(k->split_time - t->tr[k->split_parent].burnout) * US <
+                SPLIT_AT_ONCE)
+                form_pair(t, (int)(k - t->tr));
             continue;
         }
         new_track(t, &plots[j], NULL, 0);
