@@ -248,7 +248,7 @@ static double safe_log(double x)
 /* ------------------------------------------------------------ updating */
 
 /* The plot through which object o of hypothesis r takes the centroid plot
- * q: 2 q - h(other), with noise 4 R + H P H^T of the other (pair.h). */
+ * q: 2 q - h(other), with noise 2 (4 R + H P H^T of the other) (pair.h). */
 static void centroid_plot(const struct pred *r, int o, const struct gs_plot *q,
                           const struct gs_sensor *s, struct gs_plot *out)
 {
@@ -268,7 +268,7 @@ static void centroid_plot(const struct pred *r, int o, const struct gs_plot *q,
         out->rr = 2 * q->rr - zo[GS_Z_RR];
     for (i = 0; i < m.m; i++)
         out->extra_var[i] =
-            4 * q->extra_var[i] + 3 * m.R[i * m.m + i] + HPHo[i * 4 + i];
+            8 * q->extra_var[i] + 7 * m.R[i * m.m + i] + 2 * HPHo[i * 4 + i];
 }
 
 /* Position, velocity and inverse covariance of a's object o. */

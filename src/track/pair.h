@@ -29,7 +29,10 @@
  * linearised measurement h(x_A)/2 + h(x_B)/2 with B's predicted
  * measurement and its uncertainty taken as known and independent of A
  * (exact for the marginal of A under that assumption), which the filter
- * takes as the plot 2 z - h(x_B) with noise 4 R + H_B P_B H_B^T (diagonal).
+ * takes as the plot 2 z - h(x_B) with noise 4 R + H_B P_B H_B^T (diagonal)
+ * - doubled, because B takes the same plot the same way and the two
+ * updates must not count it twice (covariance intersection with equal
+ * weights).
  *
  * The best max_hyp branches survive, those more than `prune` below the
  * best in log-likelihood are dropped, and hypotheses with the same

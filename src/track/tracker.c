@@ -1412,6 +1412,16 @@ static void form_pair(struct gs_tracker *t, int ci)
 /* A pair whose assignment has long been certain, or that is old, ends. A
  * track of it that never had a plot of its own was not a second object
  * (the split was a false alarm, or an unresolved echo): it ends too. */
+static bool apart(const struct gs_est *a, const struct gs_est *b)
+{
+    double xa[7], Pa[49], xb[7], Pb[49];
+
+    gs_est_combined(a, xa, Pa);
+    gs_est_combined(b, xb, Pb);
+    return hypot(hypot(xa[0] - xb[0], xa[1] - xb[1]), xa[2] - xb[2]) >
+           SPAWN_DISTANCE;
+}
+
 static void check_pairs(struct gs_tracker *t)
 {
     int i, o;
@@ -1433,9 +1443,12 @@ static void check_pairs(struct gs_tracker *t)
                 unproven = true;
         }
         /* An object without plots of its own after PAIR_PROVE seconds was
-         * not there (one object, whose plot fell outside its gate). */
+         * not there (one object, whose plot fell outside its gate). Two
+         * objects further apart than SPAWN_DISTANCE cannot be confused any
+         * more, and either may part again (a stage from the warhead after
+         * the previous stage has gone). */
         if (!unproven && gs_pair_settled(ps->p) < PAIR_SETTLED &&
-            age < PAIR_MAX_AGE)
+            age < PAIR_MAX_AGE && !apart(&b[0].est, &b[1].est))
             continue;
         for (o = 1; o >= 0 && drop < 0; o--)
             if (b[o].own_hits < t->c.confirm_hits &&
