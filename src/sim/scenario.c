@@ -199,15 +199,15 @@ static int missile(const struct gs_jctx *c, const json_t *v,
     return rc;
 }
 
-int gs_scenario_load(const char *path, struct gs_scenario *out,
-                     struct gs_diag *d)
+/* Reads the scenario of a parsed document into out (zeroed first). */
+static int scenario_from_doc(const struct gs_jdoc *doc, struct gs_scenario *out,
+                             struct gs_diag *d)
 {
     static const char *const allowed[] = {
         "name", "description", "seed",    "fusion_node",
         "late", "missiles",    "sensors", NULL};
     static const char *const late_keys[] = {"fraction", "max_delay", NULL};
-    struct gs_jdoc doc;
-    struct gs_jctx c = {&doc, d};
+    struct gs_jctx c = {doc, d};
     const json_t *root, *missiles, *late;
     const char *name, *desc, *node = NULL;
     double seed = 1;
@@ -215,10 +215,7 @@ int gs_scenario_load(const char *path, struct gs_scenario *out,
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = gs_jdoc_load(&doc, path, GS_JSON_MAX_FILE, d);
-    if (rc < 0)
-        goto out;
-    root = doc.root;
+    root = doc->root;
     rc = gs_json_object(&c, root, "scenario", allowed);
     if (rc == 0)
         rc = gs_json_string(&c, root, "name", true, &name);
@@ -229,7 +226,7 @@ int gs_scenario_load(const char *path, struct gs_scenario *out,
     if (rc == 0)
         rc = gs_json_string(&c, root, "fusion_node", false, &node);
     if (rc == 0 && node != NULL && !gs_nation_valid(node)) {
-        struct gs_pos p = gs_jpos_member(&doc, root, "fusion_node");
+        struct gs_pos p = gs_jpos_member(doc, root, "fusion_node");
 
         gs_diag_error(d, &p, "\"%s\" is not a nation code", node);
         rc = GS_ERR_INVALID;
@@ -255,7 +252,7 @@ int gs_scenario_load(const char *path, struct gs_scenario *out,
         goto out;
     if (json_array_size(missiles) == 0 ||
         json_array_size(missiles) > GS_SIM_MAX_MISSILES) {
-        struct gs_pos p = gs_jpos_member(&doc, root, "missiles");
+        struct gs_pos p = gs_jpos_member(doc, root, "missiles");
 
         gs_diag_error(d, &p, "\"missiles\" must list 1 to %d missiles",
                       GS_SIM_MAX_MISSILES);
@@ -267,7 +264,7 @@ int gs_scenario_load(const char *path, struct gs_scenario *out,
             rc = GS_ERR_INVALID;
         for (j = 0; j < i && rc == 0; j++) {
             if (strcmp(out->missiles[i].id, out->missiles[j].id) == 0) {
-                struct gs_pos p = gs_jpos_element(&doc, missiles, i);
+                struct gs_pos p = gs_jpos_element(doc, missiles, i);
 
                 gs_diag_error(d, &p, "missile id \"%s\" is used twice",
                               out->missiles[i].id);
@@ -286,6 +283,33 @@ int gs_scenario_load(const char *path, struct gs_scenario *out,
     else
         memcpy(out->fusion_node, out->sensors[0].nation, 4);
 out:
+    return rc;
+}
+
+int gs_scenario_parse(const char *text, size_t len, const char *file,
+                      struct gs_scenario *out, struct gs_diag *d)
+{
+    struct gs_jdoc doc;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = gs_jdoc_parse(&doc, file, text, len, d);
+    if (rc == 0)
+        rc = scenario_from_doc(&doc, out, d);
+    gs_jdoc_free(&doc);
+    return rc;
+}
+
+int gs_scenario_load(const char *path, struct gs_scenario *out,
+                     struct gs_diag *d)
+{
+    struct gs_jdoc doc;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = gs_jdoc_load(&doc, path, GS_JSON_MAX_FILE, d);
+    if (rc == 0)
+        rc = scenario_from_doc(&doc, out, d);
     gs_jdoc_free(&doc);
     return rc;
 }

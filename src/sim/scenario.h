@@ -88,6 +88,9 @@ struct gs_scenario {
  */
 int gs_scenario_load(const char *path, struct gs_scenario *out,
                      struct gs_diag *d);
+/* The same from len bytes of text, named file in messages. */
+int gs_scenario_parse(const char *text, size_t len, const char *file,
+                      struct gs_scenario *out, struct gs_diag *d);
 void gs_scenario_free(struct gs_scenario *s);
 
 /* The earliest launch time of the scenario: the epoch of its truth. */

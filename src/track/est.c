@@ -525,6 +525,55 @@ int gs_est_update(struct gs_est *e, const struct gs_est_config *c,
     return rc;
 }
 
+/* Filter a becomes the mixture of a and b with weights wa and wb. */
+static void merge_kf(struct gs_kf *a, double wa, const struct gs_kf *b,
+                     double wb)
+{
+    double w = wa + wb, x[GS_MAT_MAX], da[GS_MAT_MAX], db[GS_MAT_MAX];
+    int i, j, n = a->n;
+
+    for (i = 0; i < n; i++) {
+        x[i] = (wa * a->x[i] + wb * b->x[i]) / w;
+        da[i] = a->x[i] - x[i];
+        db[i] = b->x[i] - x[i];
+    }
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++)
+            a->P[i * n + j] = (wa * (a->P[i * n + j] + da[i] * da[j]) +
+                               wb * (b->P[i * n + j] + db[i] * db[j])) /
+                              w;
+    memcpy(a->x, x, sizeof(double) * (size_t)n);
+    gs_mat_symmetrize(a->P, n);
+}
+
+int gs_est_merge(struct gs_est *a, double wa, const struct gs_est *b, double wb)
+{
+    int j;
+
+    if (a->t != b->t || a->imm != b->imm || !(wa > 0) || !(wb > 0))
+        return GS_ERR_STATE;
+    if (!a->imm) {
+        merge_kf(&a->kf[1], wa, &b->kf[1], wb);
+        clamp_kappa(&a->kf[1]);
+        return 0;
+    }
+    for (j = 0; j < GS_EST_MODES; j++) {
+        double ma = wa * a->mu[j], mb = wb * b->mu[j];
+
+        if (ma > 0 && mb > 0)
+            merge_kf(&a->kf[j], ma, &b->kf[j], mb);
+        else if (mb > 0)
+            a->kf[j] = b->kf[j];
+        a->mu[j] = (ma + mb) / (wa + wb);
+    }
+    if (wb > wa) {
+        a->ballistic_since = b->ballistic_since;
+        a->dt_pending = b->dt_pending;
+        a->updates = b->updates;
+    }
+    return 0;
+}
+
 void gs_est_combined(const struct gs_est *e, double x[7], double P[49])
 {
     int i, a, b, n = e->kf[1].n;

@@ -129,6 +129,16 @@ int gs_est_innovation(const struct gs_est *e, const struct gs_est_config *c,
 int gs_est_correct(struct gs_est *e, const struct gs_est_config *c,
                    const struct gs_plot *p, const struct gs_sensor *s);
 
+/*
+ * The moment-matched mixture of a (weight wa) and b (weight wb), into a:
+ * for each mode, the mean and covariance (with the spread of the means) of
+ * the two, weighted by weight times mode probability; the mode
+ * probabilities averaged. Both must be at the same time and both IMM or
+ * both collapsed (else GS_ERR_STATE, a unchanged); weights > 0.
+ */
+int gs_est_merge(struct gs_est *a, double wa, const struct gs_est *b,
+                 double wb);
+
 /* The combined estimate of (r, v, kappa): x[7] and P[7 x 7]. */
 void gs_est_combined(const struct gs_est *e, double x[7], double P[49]);
 

@@ -279,7 +279,7 @@ static int smooth_boost(const struct gs_plot *p, size_t n,
     struct gs_dyn mb, mf;
     size_t k;
     int rc = 0;
-    double sw = 0, st = 0, stt = 0, sy = 0, sty = 0;
+    double sw = 0, st = 0, sy = 0;
 
     gs_est_models(&mb, &mf);
     /* A pure boost filter: the IMM with the ballistic mode made
@@ -350,7 +350,11 @@ static int smooth_boost(const struct gs_plot *p, size_t n,
         gs_mat_symmetrize(Ps, N);
     }
     memcpy(xs, xsm, sizeof(double) * N);
-    /* The rocket law from the smoothed thrust: 1/|a| linear in time. */
+    /* The rocket law from the smoothed thrust: 1/|a| linear in time with
+     * the slope -1/v_e of constant thrust from a burning mass (the boost
+     * model's own exhaust speed); only the level is fitted. A slope fitted
+     * to the thrust seen over a few tens of seconds is too uncertain to
+     * fly back over the unseen burn before it. */
     for (k = 0; k < n; k++) {
         const double *a = xsm + k * N + GS_X_ACC;
         double am = sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
@@ -360,21 +364,14 @@ static int smooth_boost(const struct gs_plot *p, size_t n,
             continue;
         sw += 1;
         st += tk;
-        stt += tk * tk;
         sy += 1.0 / am;
-        sty += tk / am;
     }
-    if (sw < 3 || sw * stt - st * st <= 0) {
+    if (sw < 3) {
         rc = GS_ERR_INVALID;
         goto out;
     }
-    law->c1 = (sw * sty - st * sy) / (sw * stt - st * st);
+    law->c1 = -1.0 / GS_EST_EXHAUST_SPEED;
     law->c0 = (sy - law->c1 * st) / sw;
-    /* Constant thrust with falling mass: |a| grows, 1/|a| falls. */
-    if (law->c1 > 0) {
-        law->c1 = 0;
-        law->c0 = sy / sw;
-    }
     if (!(law->c0 > 0))
         rc = GS_ERR_INVALID;
 out:

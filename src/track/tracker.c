@@ -21,18 +21,21 @@
 #include "track/assign.h"
 #include "track/dyn.h"
 #include "track/geo.h"
+#include "track/pair.h"
 #include "track/predict.h"
 
 #define US 1e-6
 #define MAX_SCAN 64
 #define EARLY_MAX 512
 #define TENTATIVE_HISTORY 16
-#define RESOLVE_FIRST 20.0 /* s after a split, its plots are re-sorted */
-#define RESOLVE_AFTER 40.0 /* and again */
-#define RESOLVE_GIVE_UP 120.0
-#define RESOLVE_RADARS 6  /* at most 2^6 combinations are tried */
-#define PREGATE 25e3      /* m; above SPAWN_DISTANCE */
-#define PREGATE_ACC 300.0 /* m/s^2 */
+#define MAX_PAIRS 8
+#define PAIR_SETTLED 20.0    /* s of unambiguous assignment end a pair */
+#define PAIR_MAX_AGE 1800.0  /* s */
+#define SPLIT_LOOKBACK 120.0 /* s: the latest separation time considered */
+#define SPLIT_AT_ONCE 60.0   /* s after burnout: a split pairs at once */
+#define PAIR_PROVE 30.0      /* s for each object of a pair to show itself */
+#define PREGATE 25e3         /* m; above SPAWN_DISTANCE */
+#define PREGATE_ACC 300.0    /* m/s^2 */
 #define MAX_FUSED_PARTNERS 8
 #define PARTNER_GATE 30.0     /* chi-square, 6 degrees of freedom: 0.99996 */
 #define PARTNER_DETACH 50.0   /* chi-square, 6 dof: 1 - 2e-9 */
@@ -64,21 +67,29 @@ struct track {
     struct gs_ground_point launch;
     int fused;
     bool updated; /* by the scan being processed */
-    /* A track split off another (split_track) remembers it, and the
-     * widened estimate they shared, until the plots since are re-sorted
-     * between the two (resolve_split). */
-    bool split_pending;
-    int split_round; /* resolutions done */
+    /* A track split off another (split_track) remembers it until it is
+     * confirmed; the two then become a pair (pair.h) from the separation
+     * on, until their assignment has long been certain. */
+    bool split_child;
     int split_parent;
     unsigned split_parent_serial;
     gs_time_t split_time;
-    struct gs_est split_est;
+    int pair; /* index into the tracker's pairs, or -1 */
+};
+
+/* Two tracks whose plots a pair (pair.h) assigns: trk[0] is object A. */
+struct pair_slot {
+    bool used;
+    int trk[2];
+    unsigned serial[2];
+    struct gs_pair *p;
 };
 
 struct partner {
     bool used;
     struct gs_track_update u;
     int fused;
+    gs_time_t checked; /* when its nation's tracks were last reassigned */
 };
 
 struct fused {
@@ -95,6 +106,10 @@ struct fused {
     bool has_apogee;
     double apogee_height;
     gs_time_t apogee_time;
+    /* Its latest output: what partner tracks are matched against (our
+     * own track alone may be the poorest of the sources). */
+    bool has_last;
+    struct gs_track_update last;
 };
 
 struct gs_tracker {
@@ -113,6 +128,7 @@ struct gs_tracker {
     struct gs_track_update *q;
     size_t q_head, q_len;
     struct gs_tracker_stats st;
+    struct pair_slot pairs[MAX_PAIRS];
     /* Scratch of process_scan, one per track slot. */
     struct gs_est *pred;
     bool *valid, *late;
@@ -130,6 +146,7 @@ void gs_tracker_config_default(struct gs_tracker_config *c)
     c->gate = 25;
     c->confirm_hits = 3;
     c->tentative_misses = 2;
+    c->confirmed_misses = 10;
     c->coast_max = 7200;
     c->boost_coast_max = 30;
     c->partner_max_age = 10;
@@ -137,6 +154,7 @@ void gs_tracker_config_default(struct gs_tracker_config *c)
     c->max_tracks = 48;
     c->max_partner_tracks = 128;
     c->max_pending = 8192;
+    c->pair_hypotheses = 8;
 }
 
 int gs_tracker_new(const struct gs_tracker_config *c, const struct gs_sensor *s,
@@ -150,7 +168,8 @@ int gs_tracker_new(const struct gs_tracker_config *c, const struct gs_sensor *s,
         c->max_partner_tracks < 0 || c->max_partner_tracks > 4096 ||
         c->max_pending < 1 || !(c->gate > 0) || c->confirm_hits < 1 ||
         !(c->output_interval >= 0) || !(c->max_future > 0) ||
-        !(c->max_lateness >= 0))
+        !(c->max_lateness >= 0) || c->pair_hypotheses < 1 ||
+        c->pair_hypotheses > GS_PAIR_MAX_HYP)
         return GS_ERR_INVALID;
     t = gs_calloc(1, sizeof(*t));
     t->c = *c;
@@ -182,6 +201,8 @@ void gs_tracker_free(struct gs_tracker *t)
 
     if (t == NULL)
         return;
+    for (i = 0; i < MAX_PAIRS; i++)
+        gs_pair_free(t->pairs[i].p);
     for (i = 0; i < t->c.max_tracks; i++)
         track_free(&t->tr[i]);
     gs_free(t->tr);
@@ -416,6 +437,7 @@ static struct track *new_track(struct gs_tracker *t, const struct gs_plot *p,
     k->h = gs_calloc((size_t)k->h_cap, sizeof(*k->h));
     k->early = gs_calloc(EARLY_MAX, sizeof(*k->early));
     k->fused = -1;
+    k->pair = -1;
     gs_est_init(&k->est, &t->c.est, p, &t->s[p->sensor], v0, sigma_v);
     hist_push(t, k, p, &k->est);
     early_insert(k, p);
@@ -487,6 +509,34 @@ static int partner_state(const struct gs_tracker *t, const struct partner *p,
     return 0;
 }
 
+/*
+ * What output track fi says of its object at tm, to match partner tracks
+ * against: its latest output flown to tm (as a partner's would be), or
+ * before any output its local track. Returns 0, or a negative GS_ERR_*.
+ */
+static int anchor_state(const struct gs_tracker *t, int fi, gs_time_t tm,
+                        double x6[6], double P6[36])
+{
+    const struct fused *f = &t->fu[fi];
+    double x7[7], P7[49];
+    int i, j;
+
+    if (f->has_last) {
+        struct partner q;
+
+        q.u = f->last;
+        return partner_state(t, &q, tm, x6, P6);
+    }
+    if (f->local < 0)
+        return GS_ERR_STATE;
+    local_state(t, &t->tr[f->local], tm, x7, P7);
+    memcpy(x6, x7, 6 * sizeof(double));
+    for (i = 0; i < 6; i++)
+        for (j = 0; j < 6; j++)
+            P6[i * 6 + j] = P7[i * 7 + j];
+    return 0;
+}
+
 static double mahal6(const double *xa, const double *Pa, const double *xb,
                      const double *Pb)
 {
@@ -541,6 +591,69 @@ static double ellipse_area(const struct gs_ground_point *g)
 
 static void detach_partner(struct gs_tracker *t, int fi, int slot);
 
+/*
+ * What the tracks of partner pi's nation say of the object whose estimate
+ * (ours, at tm) is xa, Pa: when two objects have just parted, two of that
+ * nation's tracks may fit ours, and which is our object is not known yet.
+ * The estimate is then the mixture of those inside the gate (weighted by
+ * how well each fits ours, moment-matched: their spread stays in the
+ * covariance), rather than one that may be the other object.
+ */
+static void nation_estimate(const struct gs_tracker *t, int pi, gs_time_t tm,
+                            const double *xa, const double *Pa, double xp[6],
+                            double Pp[36])
+{
+    const struct partner *p = &t->pa[pi];
+    double xs[8][6], Ps[8][36], w[8], wsum = 0, lmax = -INFINITY, ll[8];
+    int i, j, a, b, m = 0;
+
+    for (i = 0; i < t->c.max_partner_tracks && m < 8; i++) {
+        const struct partner *q = &t->pa[i];
+        double S[36], d[6], d2, logdet;
+
+        if (!q->used || strcmp(q->u.nation, p->u.nation) != 0 ||
+            q->u.status == GS_TRACK_LOST ||
+            fabs((double)(tm - q->u.time)) * US > t->c.partner_max_age)
+            continue;
+        if (i == pi) {
+            memcpy(xs[m], xp, sizeof(xs[m]));
+            memcpy(Ps[m], Pp, sizeof(Ps[m]));
+        } else if (partner_state(t, q, tm, xs[m], Ps[m]) < 0) {
+            continue;
+        }
+        for (j = 0; j < 36; j++)
+            S[j] = Pa[j] + Ps[m][j];
+        for (j = 0; j < 6; j++)
+            d[j] = xs[m][j] - xa[j];
+        if (gs_mat_mahalanobis(S, d, 6, &d2) < 0 ||
+            gs_mat_logdet_spd(S, 6, &logdet) < 0 ||
+            (i != pi && d2 >= PARTNER_GATE))
+            continue;
+        ll[m] = -0.5 * (d2 + logdet);
+        if (ll[m] > lmax)
+            lmax = ll[m];
+        m++;
+    }
+    if (m <= 1)
+        return;
+    for (i = 0; i < m; i++) {
+        w[i] = exp(ll[i] - lmax);
+        wsum += w[i];
+    }
+    memset(xp, 0, 6 * sizeof(double));
+    memset(Pp, 0, 36 * sizeof(double));
+    for (i = 0; i < m; i++)
+        for (a = 0; a < 6; a++)
+            xp[a] += w[i] / wsum * xs[i][a];
+    for (i = 0; i < m; i++)
+        for (a = 0; a < 6; a++)
+            for (b = 0; b < 6; b++)
+                Pp[a * 6 + b] += w[i] / wsum *
+                                 (Ps[i][a * 6 + b] +
+                                  (xs[i][a] - xp[a]) * (xs[i][b] - xp[b]));
+    gs_mat_symmetrize(Pp, 6);
+}
+
 /* The size fusion minimises: position variance plus (100 s)^2 times the
  * velocity variance, what an impact prediction minutes ahead depends on. */
 static const double fuse_weights[6] = {1, 1, 1, 1e4, 1e4, 1e4};
@@ -590,8 +703,17 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
         u.sensors = k->sensors;
     }
     /* Each fresh partner estimate, predicted to tm, is checked against the
-     * first estimate (ours if we track it): one that no longer matches
-     * (its track has moved to another object) leaves this output track. */
+     * latest output of this track (before any, the first estimate: ours
+     * if we track it): one that no longer matches (its track has moved to
+     * another object) leaves this output track. */
+    if (have && f->has_last) {
+        double x6[6], P6[36];
+
+        if (anchor_state(t, fi, tm, x6, P6) == 0) {
+            memcpy(xa, x6, sizeof(xa));
+            memcpy(Pa, P6, sizeof(Pa));
+        }
+    }
     for (i = 0; i < f->n_partners; i++) {
         struct partner *p = &t->pa[f->partners[i]];
         double xp[6], Pp[36], xo[6], Po[36];
@@ -607,6 +729,9 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
                 i--;
                 continue;
             }
+            if (k != NULL && phase != GS_PHASE_BOOST &&
+                p->u.phase != GS_PHASE_BOOST)
+                nation_estimate(t, f->partners[i], tm, xa, Pa, xp, Pp);
             if (gs_fuse(t->c.fusion, 6, xf, Pf, xp, Pp, fuse_weights, xo, Po) <
                 0)
                 continue;
@@ -743,6 +868,8 @@ static void emit(struct gs_tracker *t, int fi, gs_time_t tm,
             u.launch = *g;
     }
     push_update(t, &u);
+    f->last = u;
+    f->has_last = true;
     f->reported = true;
     f->last_output = tm;
     f->last_phase = phase;
@@ -826,10 +953,14 @@ static void attach_local(struct gs_tracker *t, int ki)
     k->fused = bi;
 }
 
+static void end_pair(struct gs_tracker *t, int pi);
+
 static void lose_track(struct gs_tracker *t, int ki)
 {
     struct track *k = &t->tr[ki];
 
+    if (k->pair >= 0)
+        end_pair(t, k->pair);
     if (k->confirmed) {
         t->st.tracks_lost++;
         if (k->fused >= 0) {
@@ -926,6 +1057,7 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
         k->h = gs_calloc((size_t)k->h_cap, sizeof(*k->h));
         k->early = gs_calloc(EARLY_MAX, sizeof(*k->early));
         k->fused = -1;
+        k->pair = -1;
         k->est = e;
         hist_push(t, k, p, &k->est);
         /* The same missile up to here: its boost is ours too. */
@@ -941,12 +1073,10 @@ static struct track *split_track(struct gs_tracker *t, const struct gs_plot *p,
         k->sensors = parent->sensors | UINT64_C(1) << p->sensor;
         k->first_time = k->last_hit = p->time;
         k->updated = true;
-        k->split_pending = true;
+        k->split_child = true;
         k->split_parent = bi;
         k->split_parent_serial = parent->serial;
         k->split_time = p->time;
-        k->split_est = pred[bi];
-        widen_for_split(&k->split_est);
         t->st.tracks_started++;
         t->st.plots_in_tracks++;
     }
@@ -1112,9 +1242,10 @@ static void check_duplicates(struct gs_tracker *t)
             if (j == i || !b->used || !b->confirmed || b->serial > a->serial)
                 continue;
             /* Two objects that have just parted look alike for a while:
-             * the split is settled by resolve_split, not here. */
-            if ((a->split_pending && a->split_parent == j) ||
-                (b->split_pending && b->split_parent == i))
+             * their pair decides, not this. */
+            if ((a->split_child && a->split_parent == j) ||
+                (b->split_child && b->split_parent == i) ||
+                (a->pair >= 0 && a->pair == b->pair))
                 continue;
             /* An older track at the same time: updated by this scan, or
              * predicted to it for the scan. */
@@ -1137,69 +1268,55 @@ static void check_duplicates(struct gs_tracker *t)
     }
 }
 
-/*
- * Deferred decision on a split. While two objects are still close, which of
- * the two tracks took which plot is a guess, and a wrong guess biases both.
- * RESOLVE_AFTER seconds later, when both are ballistic and far apart in
- * state, their present estimates are flown back to every plot since the
- * split; each scan's plots go to the track they fit (global nearest
- * neighbour on those smoothed predictions), and both tracks are filtered
- * again from the shared estimate at the split. A fixed-lag smoother's
- * association, in effect, with the re-filtering machinery of late plots.
- */
-struct back_est {
-    double x[7], P[49];
-    gs_time_t t;
-};
+/* ---------------------------------------------------------------- pairs */
 
-/* An estimate flown back (or forward) to time tm with its covariance. */
-static int fly_to(struct back_est *b, gs_time_t tm)
+/* Ends pair pi: its tracks go on alone, as its best hypothesis left them. */
+static void end_pair(struct gs_tracker *t, int pi)
 {
-    struct gs_dyn m;
-    double Phi[49];
-    int rc;
+    struct pair_slot *ps = &t->pairs[pi];
+    int o;
 
-    gs_dyn_default(&m);
-    rc = gs_dyn_propagate(&m, b->x, 7, (double)(tm - b->t) * US, Phi);
-    if (rc < 0)
-        return rc;
-    gs_mat_congruence(Phi, b->P, 7);
-    b->t = tm;
-    return 0;
+    for (o = 0; o < 2; o++) {
+        struct track *k = &t->tr[ps->trk[o]];
+
+        if (k->used && k->serial == ps->serial[o] && k->pair == pi)
+            k->pair = -1;
+    }
+    gs_pair_free(ps->p);
+    memset(ps, 0, sizeof(*ps));
 }
 
-/* The normalised innovation of plot p against the 7-state of b. */
-static double back_nis(const struct gs_tracker *t, const struct back_est *b,
-                       const struct gs_plot *p)
+/* The tracks of pair pi take the estimates of its best hypothesis. Their
+ * own histories hold only the latest plot: the pair handles late plots. */
+static void sync_pair(struct gs_tracker *t, int pi)
 {
-    struct gs_kf k;
-    struct gs_meas z;
-    struct gs_innov inn;
-    double hx[4], H6[24], H[GS_MEAS_MAX * 7];
-    int i, j;
+    struct pair_slot *ps = &t->pairs[pi];
+    int o;
 
-    k.n = 7;
-    memcpy(k.x, b->x, sizeof(b->x));
-    memcpy(k.P, b->P, sizeof(b->P));
-    gs_plot_meas(p, &t->s[p->sensor], &z);
-    gs_radar_measure(&t->s[p->sensor].site, k.x, hx, H6);
-    memset(H, 0, sizeof(H));
-    for (i = 0; i < z.m; i++)
-        for (j = 0; j < 6; j++)
-            H[i * 7 + j] = H6[i * 6 + j];
-    if (gs_ekf_innovation(&k, &z, hx, H, &inn) < 0)
-        return INFINITY;
-    return inn.nis;
+    for (o = 0; o < 2; o++) {
+        struct track *k = &t->tr[ps->trk[o]];
+        struct gs_pair_object b;
+
+        gs_pair_best(ps->p, o, &b);
+        k->est = b.est;
+        k->h_len = 0;
+        if (b.has_last)
+            hist_push(t, k, &b.last, &k->est);
+        if (b.hit) {
+            k->hits++;
+            if (b.has_last)
+                k->sensors |= UINT64_C(1) << b.last.sensor;
+            k->misses = 0;
+            if (b.last.time > k->last_hit)
+                k->last_hit = b.last.time;
+            k->updated = true;
+            t->st.plots_in_tracks++;
+        }
+        note_boost(k);
+    }
 }
 
-static int by_time_desc(const void *a, const void *b)
-{
-    const struct gs_plot *x = a, *y = b;
-
-    return x->time > y->time ? -1 : x->time < y->time;
-}
-
-static int by_time_asc(const void *a, const void *b)
+static int by_scan(const void *a, const void *b)
 {
     const struct gs_plot *x = a, *y = b;
 
@@ -1208,323 +1325,153 @@ static int by_time_asc(const void *a, const void *b)
     return x->sensor - y->sensor;
 }
 
-/* Filters track k again from estimate e over plots q[0..n) (time order),
- * its history rebuilt from entry `keep` on. */
-static void refilter_from(struct gs_tracker *t, struct track *k, int keep,
-                          struct gs_est e, const struct gs_plot *q, int n)
+static bool same_plot(const struct gs_plot *a, const struct gs_plot *b)
 {
-    int i;
+    return a->time == b->time && a->sensor == b->sensor &&
+           a->range == b->range && a->az == b->az && a->el == b->el;
+}
 
-    k->h_len = keep;
-    for (i = 0; i < n; i++)
-        if (gs_est_update(&e, &t->c.est, &q[i], &t->s[q[i].sensor]) == 0)
-            hist_push(t, k, &q[i], &e);
-    k->est = e;
+/* Appends to all[*n] the plots of k's history after time after, without
+ * the merged-plot widening (the pair has its own model of merged plots)
+ * and without those already there. */
+static void gather(struct gs_tracker *t, struct track *k, gs_time_t after,
+                   struct gs_plot *all, int *n)
+{
+    int i, j;
+
+    for (i = 0; i < k->h_len; i++) {
+        struct gs_plot q = hist_at(k, t, i)->plot;
+
+        if (q.time <= after)
+            continue;
+        memset(q.extra_var, 0, sizeof(q.extra_var));
+        for (j = 0; j < *n && !same_plot(&all[j], &q); j++)
+            ;
+        if (j == *n)
+            all[(*n)++] = q;
+    }
 }
 
 /*
- * Sorts the plots all[0..n) (newest first) between two trajectories given
- * by their estimates at the end, flown back: owner[i] 0, 1 or -1 (neither).
- * Returns the number of plots whose owner changed, or -1 on failure.
+ * Split child ci has been confirmed: it and its parent become a pair. The
+ * pair starts when they parted: at the parent's burnout (a warhead leaves
+ * its last stage at burnout) unless that is more than SPLIT_LOOKBACK
+ * before the split was seen, and takes every plot either track has had
+ * since, in time order, as if they were coming in now.
  */
-static int sort_plots(const struct gs_tracker *t, const struct gs_plot *all,
-                      int n, struct back_est bp, struct back_est bc, int *owner)
+static void form_pair(struct gs_tracker *t, int ci)
 {
-    int i, j, m, changed = 0;
+    struct track *c = &t->tr[ci], *pa;
+    struct gs_pair_config pc;
+    struct gs_pair *p = NULL;
+    struct gs_est start;
+    struct gs_plot *all;
+    gs_time_t ts;
+    int pi, i, j, n = 0, idx;
 
+    pa = &t->tr[c->split_parent];
+    if (!pa->used || pa->serial != c->split_parent_serial || !pa->confirmed) {
+        c->split_child = false;
+        return;
+    }
+    /* Else it may be tried again (when confirmed). */
+    if (pa->pair >= 0 || c->pair >= 0)
+        return;
+    for (pi = 0; pi < MAX_PAIRS && t->pairs[pi].used; pi++)
+        ;
+    if (pi == MAX_PAIRS)
+        return;
+    ts = pa->burnout < c->split_time ? pa->burnout : c->split_time;
+    if ((double)(c->split_time - ts) * US > SPLIT_LOOKBACK)
+        ts = c->split_time - (gs_time_t)(SPLIT_LOOKBACK / US);
+    /* The parent's estimate before any plot of the separation. */
+    if (!est_before(t, pa, ts - 1, &start, &idx) &&
+        !est_before(t, pa, c->split_time - 1, &start, &idx))
+        return;
+    widen_for_split(&start);
+    gs_pair_config_default(&pc);
+    pc.gate = t->c.gate;
+    pc.max_hyp = t->c.pair_hypotheses;
+    if (gs_pair_new(&pc, &t->c.est, t->s, t->n_s, &start, &p) < 0)
+        return;
+    all = gs_calloc((size_t)(pa->h_len + c->h_len) + 1, sizeof(*all));
+    gather(t, pa, start.t, all, &n);
+    gather(t, c, start.t, all, &n);
+    qsort(all, (size_t)n, sizeof(*all), by_scan);
     for (i = 0; i < n; i = j) {
-        double cost[2 * MAX_SCAN];
-        int r2c[2], old[MAX_SCAN];
+        bool claimed[GS_PAIR_SCAN_MAX];
 
-        for (j = i; j < n && j - i < MAX_SCAN && all[j].time == all[i].time &&
-                    all[j].sensor == all[i].sensor;
+        for (j = i;
+             j < n && j - i < GS_PAIR_SCAN_MAX && all[j].time == all[i].time &&
+             all[j].sensor == all[i].sensor;
              j++)
             ;
-        if (fly_to(&bp, all[i].time) < 0 || fly_to(&bc, all[i].time) < 0)
-            return -1;
-        for (m = i; m < j; m++) {
-            cost[m - i] = back_nis(t, &bp, &all[m]);
-            cost[(j - i) + (m - i)] = back_nis(t, &bc, &all[m]);
-            old[m - i] = owner[m];
-            owner[m] = -1;
-        }
-        gs_assign(cost, 2, j - i, t->c.gate, r2c);
-        if (r2c[0] >= 0)
-            owner[i + r2c[0]] = 0;
-        if (r2c[1] >= 0)
-            owner[i + r2c[1]] = 1;
-        for (m = i; m < j; m++)
-            changed += owner[m] != old[m - i];
+        (void)gs_pair_scan(p, &all[i], j - i, claimed);
     }
-    return changed;
-}
-
-/* Filters e over the plots of all[0..n) (newest first) owned by `who`, in
- * time order; q receives them. Returns how many. */
-static int collect(const struct gs_plot *all, const int *owner, int n, int who,
-                   struct gs_plot *q)
-{
-    int i, k = 0;
-
-    for (i = 0; i < n; i++)
-        if (owner[i] == who)
-            q[k++] = all[i];
-    qsort(q, (size_t)k, sizeof(*q), by_time_asc);
-    return k;
-}
-
-/* Minus the log-likelihood of plots q[0..n) (time order) filtered from e:
- * how well one trajectory explains them. */
-static double trial_cost(struct gs_tracker *t, struct gs_est e,
-                         const struct gs_plot *q, int n)
-{
-    double cost = 0;
-    int i;
-
-    for (i = 0; i < n; i++) {
-        double d2, ll;
-
-        if (gs_est_try(&e, &t->c.est, &q[i], &t->s[q[i].sensor], &d2, &ll) < 0)
-            continue;
-        cost -= ll;
-        gs_est_update(&e, &t->c.est, &q[i], &t->s[q[i].sensor]);
-    }
-    return cost;
-}
-
-static void trial_filter(struct gs_tracker *t, struct gs_est e,
-                         const struct gs_plot *q, int n, struct back_est *b)
-{
-    int i;
-
-    for (i = 0; i < n; i++)
-        gs_est_update(&e, &t->c.est, &q[i], &t->s[q[i].sensor]);
-    gs_est_combined(&e, b->x, b->P);
-    b->t = e.t;
-}
-
-static bool is_shared(const struct gs_plot *p)
-{
-    return p->extra_var[0] > 0 || p->extra_var[1] > 0 || p->extra_var[2] > 0;
-}
-
-/* The difference of two plots of one scan, in units of their noise. */
-static void plot_diff(const struct gs_tracker *t, const struct gs_plot *a,
-                      const struct gs_plot *b, double d[4])
-{
-    const struct gs_sensor *s = &t->s[a->sensor];
-
-    d[0] = (a->range - b->range) / s->sigma_range;
-    d[1] = gs_angle_wrap(a->az - b->az) * cos(a->el) / s->sigma_az;
-    d[2] = (a->el - b->el) / s->sigma_el;
-    d[3] = a->has_rr && b->has_rr && s->sigma_rr > 0
-               ? (a->rr - b->rr) / s->sigma_rr
-               : 0;
-}
-
-/*
- * Labels the scans where a radar resolved both objects. Two objects part
- * steadily, so the difference between the two plots of a scan turns
- * slowly: orienting each scan's difference like the previous one (of the
- * same radar) gives every plot a consistent side, A or B, for that radar.
- * side[i] is +1 (A), -1 (B) or 0 (not a two-plot scan). all[] is newest
- * first.
- */
-static void label_sides(const struct gs_tracker *t, const struct gs_plot *all,
-                        int n, int *side)
-{
-    size_t si;
-    int i;
-
-    for (i = 0; i < n; i++)
-        side[i] = 0;
-    for (si = 0; si < t->n_s; si++) {
-        double prev[4] = {0, 0, 0, 0};
-        bool have = false;
-
-        /* Oldest first, so that the differences grow. */
-        for (i = n - 1; i >= 1; i--) {
-            double d[4], dot = 0;
-            int m;
-
-            if (all[i].sensor != (int)si || all[i - 1].sensor != (int)si ||
-                all[i].time != all[i - 1].time ||
-                (i >= 2 && all[i - 2].time == all[i].time &&
-                 all[i - 2].sensor == (int)si) ||
-                (i + 1 < n && all[i + 1].time == all[i].time &&
-                 all[i + 1].sensor == (int)si))
-                continue;
-            plot_diff(t, &all[i], &all[i - 1], d);
-            for (m = 0; m < 4; m++)
-                dot += d[m] * prev[m];
-            if (have && dot < 0) {
-                side[i] = -1;
-                side[i - 1] = 1;
-                for (m = 0; m < 4; m++)
-                    d[m] = -d[m];
-            } else {
-                side[i] = 1;
-                side[i - 1] = -1;
-            }
-            /* A running direction, dominated by the recent (larger)
-             * differences. */
-            for (m = 0; m < 4; m++)
-                prev[m] = 0.5 * prev[m] + d[m];
-            have = true;
-        }
-    }
-}
-
-static void resolve_split(struct gs_tracker *t, int ci)
-{
-    struct track *c = &t->tr[ci], *pa = &t->tr[c->split_parent];
-    struct back_est bp, bc;
-    struct gs_plot *all, *to_p, *to_c, *shared;
-    int *owner, *side;
-    int n = 0, ns = 0, np = 0, nc = 0, i, keep = -1;
-
-    /* Once early (the tracks' output is wrong while they mix), once when
-     * the objects are well apart. */
-    c->split_pending = c->split_round++ == 0;
-    if (!pa->used || pa->serial != c->split_parent_serial || !c->confirmed ||
-        !pa->confirmed || c->est.imm || pa->est.imm)
-        return;
-    /* The parent's state just before the split must still be held. */
-    for (i = 0; i < pa->h_len; i++)
-        if (hist_at(pa, t, i)->plot.time >= c->split_time) {
-            keep = i;
-            break;
-        }
-    if (keep <= 0)
-        return;
-    all = gs_calloc((size_t)(pa->h_len + c->h_len), sizeof(*all));
-    shared = gs_calloc((size_t)pa->h_len + 1, sizeof(*shared));
-    owner = gs_calloc((size_t)(pa->h_len + c->h_len), sizeof(int));
-    side = gs_calloc((size_t)(pa->h_len + c->h_len), sizeof(int));
-    to_p = gs_calloc((size_t)(2 * (pa->h_len + c->h_len)) + 1, sizeof(*to_p));
-    to_c = gs_calloc((size_t)(2 * (pa->h_len + c->h_len)) + 1, sizeof(*to_c));
-    /* The plots of both since the split; a merged plot that both took
-     * (share_merged) is set aside and given to both again. */
-    for (i = keep; i < pa->h_len; i++) {
-        const struct gs_plot *q = &hist_at(pa, t, i)->plot;
-
-        if (is_shared(q))
-            shared[ns++] = *q;
-        else
-            all[n++] = *q;
-    }
-    for (i = 0; i < c->h_len; i++) {
-        const struct gs_plot *q = &hist_at(c, t, i)->plot;
-
-        if (q->time >= c->split_time && !is_shared(q))
-            all[n++] = *q;
-    }
-    /* Newest first; within a scan by range, for the side labels. */
-    {
-        int a, b;
-
-        qsort(all, (size_t)n, sizeof(*all), by_time_desc);
-        for (a = 0; a < n; a = b) {
-            for (b = a; b < n && all[b].time == all[a].time; b++)
-                ;
-            qsort(all + a, (size_t)(b - a), sizeof(*all), by_time_asc);
-        }
-    }
-    label_sides(t, all, n, side);
-    /*
-     * Which side of each radar is the parent's: every combination of the
-     * radars that resolved the pair is tried, both trajectories fitted to
-     * the plots it gives them, and the most likely kept. Deciding radar by
-     * radar could hand a track one object's plots from one radar and the
-     * other's from another, a mixture that fits neither.
-     */
-    {
-        int radars[RESOLVE_RADARS], nr = 0, best_mask = -1, mask, r;
-        double best = INFINITY;
-
-        for (i = 0; i < n; i++) {
-            if (side[i] == 0)
-                continue;
-            for (r = 0; r < nr; r++)
-                if (radars[r] == all[i].sensor)
-                    break;
-            if (r == nr) {
-                if (nr == RESOLVE_RADARS)
-                    goto out;
-                radars[nr++] = all[i].sensor;
-            }
-        }
-        if (nr == 0)
-            goto out;
-        for (mask = 0; mask < (1 << nr); mask++) {
-            double cost;
-
-            for (i = 0; i < n; i++) {
-                owner[i] = -1;
-                if (side[i] == 0)
-                    continue;
-                for (r = 0; radars[r] != all[i].sensor; r++)
-                    ;
-                owner[i] = (side[i] > 0) == !((mask >> r) & 1) ? 0 : 1;
-            }
-            np = collect(all, owner, n, 0, to_p);
-            nc = collect(all, owner, n, 1, to_c);
-            cost = trial_cost(t, c->split_est, to_p, np) +
-                   trial_cost(t, c->split_est, to_c, nc);
-            if (cost < best) {
-                best = cost;
-                best_mask = mask;
-            }
-        }
-        for (i = 0; i < n; i++) {
-            owner[i] = -1;
-            if (side[i] == 0)
-                continue;
-            for (r = 0; radars[r] != all[i].sensor; r++)
-                ;
-            owner[i] = (side[i] > 0) == !((best_mask >> r) & 1) ? 0 : 1;
-        }
-    }
-    /* The trajectories of the resolved plots; then the single plots (one
-     * object missed, or both merged) go to the one they fit. */
-    np = collect(all, owner, n, 0, to_p);
-    nc = collect(all, owner, n, 1, to_c);
-    trial_filter(t, c->split_est, to_p, np, &bp);
-    trial_filter(t, c->split_est, to_c, nc, &bc);
-    {
-        int *singles = gs_calloc((size_t)n + 1, sizeof(int));
-
-        for (i = 0; i < n; i++)
-            singles[i] = side[i] == 0 ? -1 : owner[i];
-        if (sort_plots(t, all, n, bp, bc, owner) < 0) {
-            gs_free(singles);
-            goto out;
-        }
-        for (i = 0; i < n; i++)
-            if (singles[i] >= 0)
-                owner[i] = singles[i];
-        gs_free(singles);
-    }
-    np = collect(all, owner, n, 0, to_p);
-    nc = collect(all, owner, n, 1, to_c);
-    if (np < 3 || nc < 3)
-        goto out;
-    memcpy(to_p + np, shared, sizeof(*shared) * (size_t)ns);
-    memcpy(to_c + nc, shared, sizeof(*shared) * (size_t)ns);
-    np += ns;
-    nc += ns;
-    qsort(to_p, (size_t)np, sizeof(*to_p), by_time_asc);
-    qsort(to_c, (size_t)nc, sizeof(*to_c), by_time_asc);
-    refilter_from(t, pa, keep, c->split_est, to_p, np);
-    refilter_from(t, c, 0, c->split_est, to_c, nc);
-    t->st.splits_resolved++;
-out:
-    gs_free(to_p);
-    gs_free(to_c);
     gs_free(all);
-    gs_free(shared);
-    gs_free(owner);
-    gs_free(side);
+    t->pairs[pi].used = true;
+    t->pairs[pi].p = p;
+    t->pairs[pi].trk[0] = c->split_parent;
+    t->pairs[pi].trk[1] = ci;
+    t->pairs[pi].serial[0] = pa->serial;
+    t->pairs[pi].serial[1] = c->serial;
+    pa->pair = pi;
+    c->pair = pi;
+    c->split_child = false;
+    t->st.pairs_formed++;
+    sync_pair(t, pi);
+}
+
+/* A pair whose assignment has long been certain, or that is old, ends. A
+ * track of it that never had a plot of its own was not a second object
+ * (the split was a false alarm, or an unresolved echo): it ends too. */
+static bool apart(const struct gs_est *a, const struct gs_est *b)
+{
+    double xa[7], Pa[49], xb[7], Pb[49];
+
+    gs_est_combined(a, xa, Pa);
+    gs_est_combined(b, xb, Pb);
+    return hypot(hypot(xa[0] - xb[0], xa[1] - xb[1]), xa[2] - xb[2]) >
+           SPAWN_DISTANCE;
+}
+
+static void check_pairs(struct gs_tracker *t)
+{
+    int i, o;
+
+    for (i = 0; i < MAX_PAIRS; i++) {
+        struct pair_slot *ps = &t->pairs[i];
+        struct gs_pair_object b[2];
+        int drop = -1;
+
+        double age;
+        bool unproven = false;
+
+        if (!ps->used)
+            continue;
+        age = (double)(t->latest - gs_pair_start(ps->p)) * US;
+        for (o = 0; o < 2; o++) {
+            gs_pair_best(ps->p, o, &b[o]);
+            if (age > PAIR_PROVE && b[o].own_hits < t->c.confirm_hits)
+                unproven = true;
+        }
+        /* An object without plots of its own after PAIR_PROVE seconds was
+         * not there (one object, whose plot fell outside its gate). Two
+         * objects further apart than SPAWN_DISTANCE cannot be confused any
+         * more, and either may part again (a stage from the warhead after
+         * the previous stage has gone). */
+        if (!unproven && gs_pair_settled(ps->p) < PAIR_SETTLED &&
+            age < PAIR_MAX_AGE && !apart(&b[0].est, &b[1].est))
+            continue;
+        for (o = 1; o >= 0 && drop < 0; o--)
+            if (b[o].own_hits < t->c.confirm_hits &&
+                b[o].own_hits <= b[1 - o].own_hits)
+                drop = ps->trk[o];
+        end_pair(t, i);
+        t->st.pairs_ended++;
+        if (drop >= 0)
+            lose_track(t, drop);
+    }
 }
 
 /* Tracks that end: tentative ones that miss, confirmed ones that stop
@@ -1541,7 +1488,15 @@ static void maintain(struct gs_tracker *t)
             continue;
         quiet = (double)(t->latest - k->last_hit) * US;
         if (!k->confirmed) {
-            if (k->misses >= t->c.tentative_misses || quiet > 10) {
+            /* A new track of a pair is not yet confirmed; it ends as a
+             * confirmed one would (its pair decides which plots are its). */
+            if (k->pair >= 0 &&
+                (k->misses >= t->c.confirmed_misses || quiet > 10)) {
+                lose_track(t, i);
+                continue;
+            }
+            if (k->pair < 0 &&
+                (k->misses >= t->c.tentative_misses || quiet > 10)) {
                 track_free(k);
                 continue;
             }
@@ -1550,20 +1505,18 @@ static void maintain(struct gs_tracker *t)
                 k->confirmed = true;
                 t->st.tracks_confirmed++;
                 attach_local(t, i);
+                if (k->split_child)
+                    form_pair(t, i);
             }
             continue;
         }
-        if (quiet > (k->est.imm ? t->c.boost_coast_max : t->c.coast_max)) {
+        /* No plot in confirmed_misses scans in a row of radars that
+         * should have seen it (at Pd 0.95, a chance of 1e-13): the track
+         * has lost its object. */
+        if (quiet > (k->est.imm ? t->c.boost_coast_max : t->c.coast_max) ||
+            k->misses >= t->c.confirmed_misses) {
             lose_track(t, i);
             continue;
-        }
-        if (k->split_pending &&
-            (double)(t->latest - k->split_time) * US >=
-                (k->split_round == 0 ? RESOLVE_FIRST : RESOLVE_AFTER)) {
-            /* Both ballistic by now, or the chance has passed. */
-            if (!k->est.imm ||
-                (double)(t->latest - k->split_time) * US > RESOLVE_GIVE_UP)
-                resolve_split(t, i);
         }
         if (k->fused >= 0) {
             struct fused *f = &t->fu[k->fused];
@@ -1574,6 +1527,7 @@ static void maintain(struct gs_tracker *t)
                 lose_track(t, i);
         }
     }
+    check_pairs(t);
     /* Partner-only output tracks whose partners went quiet. */
     for (i = 0; i < t->n_fu; i++) {
         struct fused *f = &t->fu[i];
@@ -1621,6 +1575,39 @@ static bool near_scan(const struct track *k, gs_time_t tm,
     return false;
 }
 
+/* The plots of a scan near pair pi's objects, offered to it; those it
+ * claims are taken. */
+static void pair_scan(struct gs_tracker *t, int pi, const struct gs_plot *plots,
+                      int n, bool *taken, const double (*pos)[3])
+{
+    struct pair_slot *ps = &t->pairs[pi];
+    struct gs_plot q[GS_PAIR_SCAN_MAX];
+    bool claimed[GS_PAIR_SCAN_MAX];
+    int map[GS_PAIR_SCAN_MAX], m = 0, j, rc;
+
+    for (j = 0; j < n && m < GS_PAIR_SCAN_MAX; j++) {
+        if (taken[j] ||
+            (!near_scan(&t->tr[ps->trk[0]], plots[j].time, &pos[j], 1) &&
+             !near_scan(&t->tr[ps->trk[1]], plots[j].time, &pos[j], 1)))
+            continue;
+        q[m] = plots[j];
+        map[m++] = j;
+    }
+    if (m == 0)
+        return;
+    rc = gs_pair_scan(ps->p, q, m, claimed);
+    if (rc == GS_ERR_TOO_BIG) {
+        end_pair(t, pi);
+        return;
+    }
+    if (rc < 0)
+        return;
+    for (j = 0; j < m; j++)
+        if (claimed[j])
+            taken[map[j]] = true;
+    sync_pair(t, pi);
+}
+
 static void process_scan(struct gs_tracker *t)
 {
     int n = t->n_scan, i, j, nt = t->c.max_tracks;
@@ -1654,6 +1641,8 @@ static void process_scan(struct gs_tracker *t)
             continue;
         k->updated = false;
         late[i] = k->est.t > tm;
+        if (k->pair >= 0)
+            continue;
         /* Only tracks that could reach a plot of the scan are predicted
          * (a prediction is most of the cost of a scan). */
         if (!near_scan(k, tm, pos, n))
@@ -1662,13 +1651,27 @@ static void process_scan(struct gs_tracker *t)
             continue;
         valid[i] = gs_est_predict(&pred[i], &t->c.est, tm) == 0;
     }
+    for (i = 0; i < MAX_PAIRS; i++)
+        if (t->pairs[i].used)
+            pair_scan(t, i, plots, n, taken, pos);
     associate(t, plots, n, taken, pred, valid, true);
     associate(t, plots, n, taken, pred, valid, false);
     for (j = 0; j < n; j++) {
         if (taken[j])
             continue;
-        if (split_track(t, &plots[j], pred, valid) != NULL)
+        struct track *k = split_track(t, &plots[j], pred, valid);
+
+        if (k != NULL) {
+            /* Near the end of a boost, when stages part, at once: until
+             * the pair is formed, the parent and the new track share
+             * plots by nearest neighbour, which is what goes wrong while
+             * two objects are close. Later a split is more likely a false
+             * alarm, and waits to be confirmed. */
+            if ((double)(k->split_time - t->tr[k->split_parent].burnout) * US <
+                SPLIT_AT_ONCE)
+                form_pair(t, (int)(k - t->tr));
             continue;
+        }
         new_track(t, &plots[j], NULL, 0);
     }
     /* Misses: a track this radar should have seen, in a scan not older
@@ -1794,14 +1797,12 @@ static void match_partner(struct gs_tracker *t, int pi)
             has_nation(t, f, p->u.nation))
             continue;
         if (f->local >= 0) {
-            struct track *k = &t->tr[f->local];
-            double x7[7], P7[49], P6[36], xp[6], Pp[36], d;
+            double x6[6], P6[36], xp[6], Pp[36], d;
 
-            gs_est_combined(&k->est, x7, P7);
-            block6(P7, P6);
-            if (partner_state(t, p, k->est.t, xp, Pp) < 0)
+            if (anchor_state(t, i, p->u.time, x6, P6) < 0 ||
+                partner_state(t, p, p->u.time, xp, Pp) < 0)
                 continue;
-            d = mahal6(x7, P6, xp, Pp);
+            d = mahal6(x6, P6, xp, Pp);
             if (d < best) {
                 best = d;
                 bi = i;
@@ -1828,6 +1829,125 @@ static void match_partner(struct gs_tracker *t, int pi)
         return;
     t->fu[bi].partners[t->fu[bi].n_partners++] = pi;
     p->fused = bi;
+}
+
+/* Removes partner pi from its output track; an output left with nothing
+ * ends (its "lost" update is queued). */
+static void unlink_partner(struct gs_tracker *t, int pi, gs_time_t tm)
+{
+    int fi = t->pa[pi].fused, i;
+    struct fused *f;
+
+    if (fi < 0)
+        return;
+    f = &t->fu[fi];
+    for (i = 0; i < f->n_partners; i++)
+        if (f->partners[i] == pi)
+            f->partners[i] = f->partners[--f->n_partners];
+    t->pa[pi].fused = -1;
+    if (f->n_partners == 0 && f->local < 0)
+        free_fused(t, fi, tm);
+}
+
+/*
+ * The tracks of one partner nation, assigned afresh to our output tracks
+ * that have a local track (global nearest neighbour on the 6-dimensional
+ * distance, gated at PARTNER_GATE). When two objects part, a partner's
+ * tracks may first be matched to the wrong ones of ours; this moves them
+ * once the objects are told apart, instead of leaving a partner's track
+ * reported alone beside ours. Partner tracks that match none stay where
+ * they are.
+ */
+static void reassign_nation(struct gs_tracker *t, const char *nation,
+                            gs_time_t tm)
+{
+    int pidx[64], fidx[64], r2c[64], np = 0, nf = 0, i, j;
+    double *cost;
+
+    for (i = 0; i < t->c.max_partner_tracks && np < 64; i++)
+        if (t->pa[i].used && strcmp(t->pa[i].u.nation, nation) == 0)
+            pidx[np++] = i;
+    for (i = 0; i < t->n_fu && nf < 64; i++)
+        if (t->fu[i].used && t->fu[i].local >= 0)
+            fidx[nf++] = i;
+    if (np == 0 || nf == 0)
+        return;
+    cost = gs_calloc((size_t)(np * nf), sizeof(double));
+    for (i = 0; i < np; i++) {
+        const struct partner *q = &t->pa[pidx[i]];
+        double xp[6], Pp[36];
+
+        for (j = 0; j < nf; j++)
+            cost[i * nf + j] = INFINITY;
+        if (partner_state(t, q, q->u.time, xp, Pp) < 0)
+            continue;
+        for (j = 0; j < nf; j++) {
+            double x6[6], P6[36];
+
+            if (anchor_state(t, fidx[j], q->u.time, x6, P6) == 0)
+                cost[i * nf + j] = mahal6(x6, P6, xp, Pp);
+        }
+    }
+    gs_assign(cost, np, nf, PARTNER_GATE, r2c);
+    gs_free(cost);
+    /* First every partner that moves leaves its output track, then each
+     * joins its new one (whose partner of the same nation, if it stays,
+     * makes way). */
+    for (i = 0; i < np; i++) {
+        if (r2c[i] < 0 || t->pa[pidx[i]].fused == fidx[r2c[i]])
+            r2c[i] = -1;
+        else
+            unlink_partner(t, pidx[i], tm);
+    }
+    for (i = 0; i < np; i++) {
+        struct fused *f;
+
+        if (r2c[i] < 0)
+            continue;
+        f = &t->fu[fidx[r2c[i]]];
+        for (j = 0; j < f->n_partners; j++) {
+            int q = f->partners[j];
+
+            if (strcmp(t->pa[q].u.nation, nation) == 0) {
+                unlink_partner(t, q, tm);
+                match_partner(t, q);
+                break;
+            }
+        }
+        if (f->n_partners < MAX_FUSED_PARTNERS) {
+            f->partners[f->n_partners++] = pidx[i];
+            t->pa[pidx[i]].fused = fidx[r2c[i]];
+        } else {
+            match_partner(t, pidx[i]);
+        }
+    }
+}
+
+/* Whether partner pi's place should be checked: it is new, alone, or no
+ * longer fits its output's local track (at most every 5 s each). Not in
+ * boost: a motor's unknown thrust makes every track near it fit, and the
+ * objects of a staging part within seconds. */
+static bool needs_reassign(struct gs_tracker *t, int pi)
+{
+    struct partner *p = &t->pa[pi];
+    const struct fused *f;
+    double x6[6], P6[36], xp[6], Pp[36];
+
+    if (p->u.phase == GS_PHASE_BOOST)
+        return false;
+    if (p->fused < 0)
+        return true;
+    if ((double)(p->u.time - p->checked) * US < 5.0)
+        return false;
+    f = &t->fu[p->fused];
+    if (f->local < 0)
+        return true;
+    if (gs_est_phase(&t->tr[f->local].est) == GS_PHASE_BOOST)
+        return false;
+    if (partner_state(t, p, p->u.time, xp, Pp) < 0 ||
+        anchor_state(t, p->fused, p->u.time, x6, P6) < 0)
+        return false;
+    return mahal6(x6, P6, xp, Pp) > PARTNER_GATE;
 }
 
 int gs_tracker_add_partner(struct gs_tracker *t,
@@ -1889,6 +2009,10 @@ int gs_tracker_add_partner(struct gs_tracker *t,
         memset(&t->pa[pi], 0, sizeof(t->pa[pi]));
         return 0;
     }
+    if (needs_reassign(t, pi)) {
+        t->pa[pi].checked = u->time;
+        reassign_nation(t, u->nation, u->time);
+    }
     if (t->pa[pi].fused < 0)
         match_partner(t, pi);
     if (t->pa[pi].fused >= 0) {
@@ -1910,6 +2034,9 @@ void gs_tracker_finish(struct gs_tracker *t)
     int i;
 
     process_scan(t);
+    for (i = 0; i < MAX_PAIRS; i++)
+        if (t->pairs[i].used)
+            end_pair(t, i);
     for (i = 0; i < t->n_fu; i++) {
         struct fused *f = &t->fu[i];
 

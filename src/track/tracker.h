@@ -26,15 +26,20 @@
  * innovation gated at chi-square `gate`), first to confirmed tracks, then
  * to tentative ones; what is left starts tentative tracks, which are
  * confirmed after confirm_hits plots. A plot close to a confirmed track
- * that the track did not take (a separating booster) starts its track with
- * that track's velocity. A late scan (older than a track's latest plot)
+ * that the track did not take (a separating booster) starts its track from
+ * that track's estimate; once confirmed, the two tracks become a pair
+ * (pair.h): from their separation on, multiple hypotheses decide which
+ * plot is whose, until that has been certain for a while. A late scan
+ * (older than a track's latest plot)
  * is handled exactly: the track is rewound to its state just before the
  * scan (each track keeps `history` states) and its later plots are
  * filtered again in time order, so the result is the same as if the plots
  * had come in order.
  *
- * Tracks end ("lost") when their predicted impact has passed, when they
- * have had no plot for coast_max seconds (boost_coast_max while the motor
+ * Tracks end ("lost") when their predicted impact has passed, when the
+ * radars that should have seen them missed them confirmed_misses scans in
+ * a row, when they have had no plot for coast_max seconds (boost_coast_max
+ * while the motor
  * may still burn: a ballistic track coasts through gaps in coverage, which
  * a lofted ICBM makes long), or when they duplicate an older track.
  *
@@ -65,6 +70,7 @@
 
 #include "track/est.h"
 #include "track/fuse.h"
+#include "track/pair.h"
 #include "track/plot.h"
 #include "track/sensor.h"
 #include "track/update.h"
@@ -77,25 +83,29 @@ struct gs_tracker_config {
     double output_interval;     /* s between updates of one track */
     double max_future, max_lateness; /* s, relative to the latest plot */
     double gate;                     /* chi-square gate on the innovation */
-    int confirm_hits, tentative_misses;
+    int confirm_hits, tentative_misses, confirmed_misses;
     double coast_max, boost_coast_max; /* s */
     double partner_max_age; /* s: older partner updates are not fused */
     int history;            /* estimates kept per track */
     int max_tracks, max_partner_tracks, max_pending;
+    int pair_hypotheses; /* hypotheses kept for two parting objects */
 };
 
 /* The defaults: 1 s output, 1 h future, 60 s lateness, gate 25, 3 hits to
  * confirm, 2 misses to drop a tentative track, coast 2 h (30 s in boost),
- * partners fused while 10 s fresh, history 256, 48 tracks, 128 partner
- * tracks, 8192 pending updates. nation "USA" (set it). */
+ * 10 to drop a confirmed one (scans in a row of radars that should have
+ * seen it), partners fused while 10 s fresh, history 256, 48 tracks, 128
+ * partner tracks, 8192 pending updates, GS_PAIR_MAX_HYP hypotheses per pair.
+ * nation "USA" (set it). */
 void gs_tracker_config_default(struct gs_tracker_config *c);
 
 struct gs_tracker_stats {
     size_t plots_accepted, plots_rejected, plots_too_late;
     size_t plots_in_tracks, plots_refiltered;
     size_t tracks_started, tracks_confirmed, tracks_lost;
-    size_t splits_resolved; /* separations whose plots were re-sorted */
-    size_t plots_shared;    /* merged plots given to a second track */
+    size_t pairs_formed; /* separations given multiple hypotheses */
+    size_t pairs_ended;  /* of which settled (or too old) */
+    size_t plots_shared; /* merged plots given to a second track */
     size_t partner_accepted, partner_rejected;
     size_t updates_out, updates_dropped;
     size_t predictions;        /* impact and launch predictions made */

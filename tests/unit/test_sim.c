@@ -123,6 +123,15 @@ static void scenario_errors_located(void **state)
     gs_scenario_free(&sc);
     gs_diag_free(&d);
     unlink(path);
+    /* The same text from memory (what the fuzz target reads), named as
+     * the caller says. */
+    gs_diag_init(&d);
+    assert_int_equal(
+        gs_scenario_parse(text, sizeof(text) - 1, "mem.json", &sc, &d),
+        GS_ERR_INVALID);
+    assert_non_null(strstr(gs_diag_first(&d), "mem.json:6:"));
+    gs_scenario_free(&sc);
+    gs_diag_free(&d);
 }
 
 static void fly(const char *path, struct gs_scenario *sc, struct gs_truth *t)

@@ -26,6 +26,7 @@
 #include "track/fuse.h"
 #include "track/geo.h"
 #include "track/mat.h"
+#include "track/pair.h"
 #include "track/pcrlb.h"
 #include "track/plot.h"
 #include "track/predict.h"
@@ -1628,6 +1629,232 @@ static void tracker_estimate_and_impact(void **state)
     gs_diag_free(&d);
 }
 
+/* ------------------------------------------------------------------ pair */
+
+/*
+ * Two objects part at 3 m/s (a spent stage pushed back from its warhead)
+ * under the radars of sensors_json: the X-band resolves them in range
+ * from a metre on, the S-band only from 15 m (until then it reports their
+ * centroid). The scans of n_s seconds from the separation go to q[] (in
+ * time order) and the true states at the end to xa, xb.
+ */
+static size_t parting_scans(const struct gs_sensor *s, gs_time_t t0,
+                            const double *x0, double secs, struct gs_plot *q,
+                            size_t max, double xa[6], double xb[6])
+{
+    struct gs_dyn m;
+    double xs[2][7], vn;
+    size_t n = 0;
+    int k, si, o;
+
+    gs_dyn_default(&m);
+    for (o = 0; o < 2; o++)
+        memcpy(xs[o], x0, sizeof(xs[o]));
+    vn = sqrt(x0[3] * x0[3] + x0[4] * x0[4] + x0[5] * x0[5]);
+    for (k = 0; k < 3; k++)
+        xs[1][3 + k] -= 3.0 * x0[3 + k] / vn;
+    for (k = 1; k <= (int)(2 * secs); k++) {
+        for (si = 0; si < 2; si++) {
+            double y[2][7], z[2][4], dt = 0.5 * k;
+            bool merged;
+
+            if (si == 1 && k % 2 == 0)
+                continue;
+            for (o = 0; o < 2; o++) {
+                memcpy(y[o], xs[o], sizeof(y[o]));
+                gs_dyn_propagate(&m, y[o], 7, dt, NULL);
+                gs_radar_measure(&s[si].site, y[o], z[o], NULL);
+            }
+            merged = fabs(z[0][0] - z[1][0]) < s[si].range_resolution;
+            for (o = 0; o < (merged ? 1 : 2) && n < max; o++) {
+                struct gs_plot *p = &q[n];
+                double c[4];
+                int i;
+
+                for (i = 0; i < 4; i++)
+                    c[i] = merged ? 0.5 * (z[0][i] + z[1][i]) : z[o][i];
+                if (urand() > s[si].pd)
+                    continue;
+                memset(p, 0, sizeof(*p));
+                p->time = t0 + (gs_time_t)llround(dt * 1e6);
+                p->sensor = si;
+                p->range = c[0] + s[si].sigma_range * nrand();
+                p->az = fmod(c[1] + s[si].sigma_az * nrand() + 2 * GS_PI,
+                             2 * GS_PI);
+                p->el = c[2] + s[si].sigma_el * nrand();
+                if (s[si].sigma_rr > 0) {
+                    p->has_rr = true;
+                    p->rr = c[3] + s[si].sigma_rr * nrand();
+                }
+                n++;
+            }
+        }
+    }
+    for (o = 0; o < 2; o++) {
+        gs_dyn_propagate(&m, xs[o], 7, secs, NULL);
+        memcpy(o ? xb : xa, xs[o], 6 * sizeof(double));
+    }
+    return n;
+}
+
+/* Feeds scans q[0..n) (grouped by time and sensor, in the given order)
+ * to a new pair started from e. */
+static struct gs_pair *run_pair(const struct gs_est_config *c,
+                                const struct gs_sensor *s, size_t ns,
+                                const struct gs_est *e, const struct gs_plot *q,
+                                size_t n)
+{
+    struct gs_pair_config pc;
+    struct gs_pair *p;
+    size_t i, j;
+
+    gs_pair_config_default(&pc);
+    assert_int_equal(gs_pair_new(&pc, c, s, ns, e, &p), 0);
+    for (i = 0; i < n; i = j) {
+        bool claimed[GS_PAIR_SCAN_MAX];
+
+        for (j = i; j < n && j - i < GS_PAIR_SCAN_MAX &&
+                    q[j].time == q[i].time && q[j].sensor == q[i].sensor;
+             j++)
+            ;
+        assert_int_equal(gs_pair_scan(p, &q[i], (int)(j - i), claimed), 0);
+    }
+    return p;
+}
+
+/* NEES (6 dimensions) of object o of pair p against true state x at
+ * time t. */
+static double pair_nees(const struct gs_pair *p, const struct gs_est_config *c,
+                        int o, gs_time_t t, const double *x)
+{
+    struct gs_pair_object b;
+    double x7[7], P7[49], P6[36], d[6], v;
+    int i, j;
+
+    gs_pair_best(p, o, &b);
+    assert_int_equal(gs_est_predict(&b.est, c, t), 0);
+    gs_est_combined(&b.est, x7, P7);
+    for (i = 0; i < 6; i++) {
+        d[i] = x7[i] - x[i];
+        for (j = 0; j < 6; j++)
+            P6[i * 6 + j] = P7[i * 7 + j];
+    }
+    assert_int_equal(gs_mat_mahalanobis(P6, d, 6, &v), 0);
+    return v;
+}
+
+static void pair_keeps_parting_objects(void **state)
+{
+    struct gs_diag d;
+    struct gs_sensor *s;
+    struct gs_est_config c;
+    struct gs_est e;
+    struct gs_plot *p = gs_calloc(1000, sizeof(*p)), *q, *r;
+    struct gs_pair *a, *b;
+    struct gs_dyn m;
+    double x0[7], xa[6], xb[6], aa, ab, ba, bb;
+    gs_time_t t0 = INT64_C(1664835751) * GS_USEC_PER_SEC, ts, tend;
+    size_t ns, n, nq, i, j, k;
+
+    (void)state;
+    gs_diag_init(&d);
+    s = load_sensors(sensors_json, &ns, &d);
+    gs_est_config_default(&c);
+    /* One object for 40 s: the estimate the pair starts from. */
+    n = make_plots(s, p, 1000, t0, 11);
+    qsort(p, n, sizeof(*p), by_plot_time);
+    gs_est_init(&e, &c, &p[0], &s[p[0].sensor], NULL, 0);
+    ts = t0 + 40 * GS_USEC_PER_SEC;
+    for (i = 1; i < n && p[i].time < ts; i++)
+        gs_est_update(&e, &c, &p[i], &s[p[i].sensor]);
+    assert_false(e.imm);
+    /* Widened as the tracker widens a split (30 m, 10 m/s). */
+    for (k = 0; k < 3; k++) {
+        e.kf[1].P[k * 7 + k] += 900;
+        e.kf[1].P[(3 + k) * 7 + 3 + k] += 100;
+    }
+    /* The true state at the estimate's time, as make_plots flies it. */
+    {
+        struct gs_geodetic g = geod(39.5, 134.0, 300e3);
+        double enu[9];
+
+        gs_dyn_default(&m);
+        gs_geodetic_to_ecef(&g, x0);
+        gs_enu_matrix(g.lat, g.lon, enu);
+        for (k = 0; k < 3; k++)
+            x0[3 + k] = 3000 * enu[k] + 1000 * enu[3 + k] + 500 * enu[6 + k];
+        x0[6] = 1e-4;
+        gs_dyn_propagate(&m, x0, 7, (double)(e.t - t0) * 1e-6, NULL);
+    }
+    q = gs_calloc(1000, sizeof(*q));
+    test_rng = 23;
+    nq = parting_scans(s, e.t, x0, 60, q, 1000, xa, xb);
+    tend = e.t + 60 * GS_USEC_PER_SEC;
+    a = run_pair(&c, s, ns, &e, q, nq);
+    /* Each track on its own object, consistent, and not on the other (no
+     * coalescence on their centroid). */
+    aa = pair_nees(a, &c, 0, tend, xa);
+    ab = pair_nees(a, &c, 0, tend, xb);
+    ba = pair_nees(a, &c, 1, tend, xa);
+    bb = pair_nees(a, &c, 1, tend, xb);
+    if (aa + bb > ab + ba) {
+        double t1 = aa, t2 = bb;
+
+        aa = ab;
+        bb = ba;
+        ab = t1;
+        ba = t2;
+    }
+    assert_true(aa < 30 && bb < 30);
+    assert_true(ab > 100 && ba > 100);
+    /* The same scans with every fifth coming two scans late: the same
+     * estimates, to the bit. */
+    r = gs_calloc(nq + 1, sizeof(*r));
+    memcpy(r, q, nq * sizeof(*r));
+    for (i = 5; i + 12 < nq; i += 10) {
+        struct gs_plot tmp[GS_PAIR_SCAN_MAX];
+        size_t len, after;
+
+        for (j = i;
+             j < nq && r[j].time == r[i].time && r[j].sensor == r[i].sensor;
+             j++)
+            ;
+        len = j - i;
+        /* Move the scan at i behind the next two scans. */
+        for (after = j, k = 0; k < 2 && after < nq; k++) {
+            size_t e2;
+
+            for (e2 = after; e2 < nq && r[e2].time == r[after].time &&
+                             r[e2].sensor == r[after].sensor;
+                 e2++)
+                ;
+            after = e2;
+        }
+        memcpy(tmp, &r[i], len * sizeof(*r));
+        memmove(&r[i], &r[j], (after - j) * sizeof(*r));
+        memcpy(&r[after - len], tmp, len * sizeof(*r));
+    }
+    b = run_pair(&c, s, ns, &e, r, nq);
+    for (k = 0; k < 2; k++) {
+        struct gs_pair_object oa, ob;
+
+        gs_pair_best(a, (int)k, &oa);
+        gs_pair_best(b, (int)k, &ob);
+        assert_true(oa.est.t == ob.est.t);
+        for (i = 0; i < 7; i++)
+            assert_true(oa.est.kf[1].x[i] == ob.est.kf[1].x[i]);
+        for (i = 0; i < 49; i++)
+            assert_true(oa.est.kf[1].P[i] == ob.est.kf[1].P[i]);
+    }
+    gs_pair_free(a);
+    gs_pair_free(b);
+    gs_free(p);
+    gs_free(q);
+    gs_free(r);
+    gs_free(s);
+    gs_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1654,6 +1881,7 @@ int main(void)
         cmocka_unit_test(tracker_late_plots_exact),
         cmocka_unit_test(tracker_refuses_bad_plots),
         cmocka_unit_test(tracker_estimate_and_impact),
+        cmocka_unit_test(pair_keeps_parting_objects),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
