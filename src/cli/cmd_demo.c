@@ -1277,7 +1277,9 @@ static int cmd_demo(int argc, char **argv)
     signal(SIGINT, on_stop);
     signal(SIGTERM, on_stop);
     signal(SIGPIPE, SIG_IGN);
-    printf("gsomia demo: %s, replayed %gx faster than real time\n", scenario,
+    printf("gsomia demo: %s, replayed %gx faster than real time\n",
+           strrchr(scenario, '/') != NULL ? strrchr(scenario, '/') + 1
+                                          : scenario,
            speed);
     printf("Nodes in %s: KOR (seoul) and JPN (tokyo) linked through USA "
            "(indopacom), the hub.\n",
