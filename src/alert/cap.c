@@ -101,7 +101,8 @@ static bool situation_ok(const struct gs_cap_message *m)
     case GS_CAP_UPDATE:
         return m->situation == GS_CAP_LAUNCHED ||
                m->situation == GS_CAP_PASSED ||
-               m->situation == GS_CAP_FELL_ON_LAND;
+               m->situation == GS_CAP_FELL_ON_LAND ||
+               m->situation == GS_CAP_LOST;
     case GS_CAP_CANCEL:
         return m->situation == GS_CAP_FELL_AT_SEA ||
                m->situation == GS_CAP_WITHDRAWN;
@@ -117,7 +118,7 @@ static bool message_ok(const struct gs_cap_message *m)
     if ((unsigned)m->msg_type > GS_CAP_CANCEL ||
         (unsigned)m->status > GS_CAP_TEST ||
         (unsigned)m->certainty > GS_CAP_LIKELY ||
-        (unsigned)m->situation > GS_CAP_FELL_ON_LAND || !situation_ok(m))
+        (unsigned)m->situation > GS_CAP_LOST || !situation_ok(m))
         return false;
     if (!id_ok(m->sender) || !id_ok(m->identifier))
         return false;
@@ -234,6 +235,17 @@ static void sentences(const struct gs_cap_message *m, struct gs_buf *headline,
         area_names(m, desc);
         gs_buf_append_str(desc, ". Further information will follow.");
         *instruction = "Stay indoors and away from the area. " DEBRIS;
+        break;
+    case GS_CAP_LOST:
+        gs_buf_append_str(headline, "Missile no longer tracked");
+        gs_buf_append_str(desc, "The missile ");
+        launch_words(m, desc);
+        gs_buf_append_str(desc, " is no longer tracked; whether it flew over "
+                                "or fell in ");
+        area_names(m, desc);
+        gs_buf_append_str(desc, " is not known. Further information will "
+                                "follow.");
+        *instruction = "Stay under shelter until told otherwise. " DEBRIS;
         break;
     }
 }

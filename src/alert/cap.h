@@ -64,13 +64,16 @@ enum gs_cap_certainty { GS_CAP_OBSERVED, GS_CAP_LIKELY };
  *   the areas or was not confirmed (Cancel; responseType None).
  * - FELL_ON_LAND: it appears to have fallen in the areas (Update; keep
  *   away from anything fallen: responseType Avoid).
+ * - LOST: the missile is no longer tracked and where it went is not known
+ *   (Update; stay sheltered until told otherwise).
  */
 enum gs_cap_situation {
     GS_CAP_LAUNCHED,
     GS_CAP_PASSED,
     GS_CAP_FELL_AT_SEA,
     GS_CAP_WITHDRAWN,
-    GS_CAP_FELL_ON_LAND
+    GS_CAP_FELL_ON_LAND,
+    GS_CAP_LOST
 };
 
 /*

@@ -28,6 +28,7 @@
 struct member {
     char track[GS_TRACK_ID_SIZE];
     bool ended, came_down, clear;
+    bool lost; /* its track ended in flight: its fate is unknown */
     enum gs_warning_where where; /* of its (predicted) impact */
     double lat, lon;             /* degrees, at time t */
     gs_time_t t;
@@ -211,17 +212,20 @@ static bool unite(struct slot *s, const struct gs_warning_area *a, size_t k)
 }
 
 /* The warning's last word, once every track of it has ended: fallen in
- * the areas, at sea, elsewhere; or nothing when all were lost (the warning
- * then stands until it expires). */
+ * the areas; lost in flight (nobody knows where it went: the warning
+ * stands until it expires or people are told otherwise); fallen at sea or
+ * elsewhere; or nothing when none came down or was lost (stages seen only
+ * in boost, the warning then stands until it expires). */
 static void ended(struct slot *s, const char *track, gs_time_t at,
                   struct gs_warning *out, size_t max, size_t *n)
 {
-    bool land = false, sea = false, down = false;
+    bool land = false, sea = false, down = false, lost = false;
     int k;
 
     for (k = 0; k < s->n_m; k++) {
         if (!s->m[k].ended)
             return;
+        lost = lost || s->m[k].lost;
         if (!s->m[k].came_down)
             continue;
         down = true;
@@ -229,11 +233,11 @@ static void ended(struct slot *s, const char *track, gs_time_t at,
         sea = sea || s->m[k].where == GS_WHERE_SEA;
     }
     s->closed = true;
-    if (!down)
-        return;
     if (land)
         emit(s, GS_WARNING_UPDATE, GS_CAP_FELL_ON_LAND, track, at, out, max, n);
-    else
+    else if (lost)
+        emit(s, GS_WARNING_UPDATE, GS_CAP_LOST, track, at, out, max, n);
+    else if (down)
         emit(s, GS_WARNING_CANCEL, sea ? GS_CAP_FELL_AT_SEA : GS_CAP_WITHDRAWN,
              track, at, out, max, n);
 }
@@ -287,6 +291,7 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             u->h < ENDED_HEIGHT ||
             (u->impact.valid &&
              (double)(u->time - u->impact.time) * 1e-6 >= -ENDED_MARGIN);
+        m->lost = !m->came_down;
         memset(&none, 0, sizeof(none));
         if (m->came_down)
             e->areas(e->ctx, NULL, 0, u->impact.valid ? &u->impact : &none,

@@ -17,13 +17,17 @@
  *           (PASSED) when nothing is left under the rest of the path and
  *           the missile will fall outside the areas;
  *           (FELL_ON_LAND) when the track ends on the ground inside them;
+ *           (LOST) when the track is lost in flight, before it comes
+ *           down: nobody knows any more where the missile goes, so the
+ *           warning stands (people stay sheltered) until it expires (the
+ *           caller sets expires after the predicted impact) or the
+ *           authorities say otherwise;
  *   Cancel  (FELL_AT_SEA) when the track ends at sea, or elsewhere
  *           outside them (WITHDRAWN);
  *           (WITHDRAWN) when the track is withdrawn by its originator.
- * A track lost before it comes down ends the warning without a message:
- * the warning stands until it expires (the caller sets expires after the
- * predicted impact), as nothing says the danger has passed. After the
- * last message the warning is closed.
+ * With several objects (a salvo, stages), the last word waits for every
+ * track and is the gravest: fallen on land, then lost, then fallen at sea.
+ * After the last message the warning is closed.
  *
  * A warning names only areas and coarse times: no sensor, no coordinates.
  *

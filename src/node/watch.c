@@ -980,6 +980,8 @@ static const char *situation_name(enum gs_cap_situation s)
         return "withdrawn";
     case GS_CAP_FELL_ON_LAND:
         return "fell-on-land";
+    case GS_CAP_LOST:
+        return "lost";
     }
     return "?";
 }

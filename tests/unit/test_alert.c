@@ -933,6 +933,26 @@ static void cap_update_and_cancel(void **state)
     assert_non_null(strstr(xml, "<responseType>Avoid</responseType>"));
     assert_non_null(strstr(xml, "appears to have fallen in Aomori"));
     free(xml);
+
+    /* Lost: an Update that keeps people sheltered, never a Cancel. */
+    m.situation = GS_CAP_LOST;
+    xml = write_cap(&m);
+    assert_int_equal(gs_cap_validate(xml, strlen(xml), XSD, why, sizeof(why)),
+                     0);
+    assert_int_equal(xmllint(xml), 0);
+    assert_non_null(strstr(xml, "<responseType>Shelter</responseType>"));
+    assert_non_null(strstr(xml, "<headline>Missile no longer tracked"));
+    assert_non_null(strstr(xml, "is no longer tracked; whether it flew over "
+                                "or fell in Aomori"));
+    free(xml);
+    m.msg_type = GS_CAP_CANCEL;
+    {
+        struct gs_buf b;
+
+        gs_buf_init(&b, 1 << 16);
+        assert_int_equal(gs_cap_write(&m, &b), GS_ERR_INVALID);
+        gs_buf_free(&b);
+    }
 }
 
 static void cap_writer_refuses(void **state)
@@ -1620,14 +1640,39 @@ static void civil_warning_life(void **state)
     assert_int_equal(w[0].situation, GS_CAP_WITHDRAWN);
     assert_int_equal(gs_warning_engine_retract(e, "JPN-T2", u.time, w, 4), 0);
 
-    /* A third, lost high up: no message, the warning stands. */
+    /* A third, lost high up long before its predicted impact: an Update
+     * saying so, the warning stands; then it is closed. */
     midcourse(&u);
     memcpy(u.track, "JPN-T3", 7);
     impact_at(&u, 41, 175, 200e3, 1300);
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     u.time += 1000000;
     u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_LOST);
+    assert_int_equal(w[0].number, 2);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 2000 * 1000000LL, w, 4),
+                     0);
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T3", u.time, w, 4), 0);
+
+    /* A salvo of two: one lost in flight, the other comes down at sea.
+     * The last word waits for both and is not an all clear. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T5", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    memcpy(u.track, "JPN-T6", 7);
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    memcpy(u.track, "JPN-T5", 7);
+    u.time = T0 + 1300 * 1000000LL;
+    u.h = 3000;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_LOST);
 
     /* A fourth falls in Tokyo: Update, fallen on land. */
     midcourse(&u);
