@@ -113,8 +113,9 @@ struct gs_cap_message {
  * Appends the CAP 1.2 document for m to b (UTF-8, with an XML declaration).
  * Checks m first: sender and identifier syntax, references present exactly
  * for Update and Cancel, situation allowed for the message type (LAUNCHED
- * for Alert; LAUNCHED, PASSED or FELL_ON_LAND for Update; FELL_AT_SEA or WITHDRAWN for
- * Cancel), 1 to GS_CAP_MAX_AREAS areas that are subdivisions, expires after
+ * for Alert; LAUNCHED, PASSED, FELL_ON_LAND or LOST for Update; FELL_AT_SEA
+ * or WITHDRAWN for Cancel), 1 to GS_CAP_MAX_AREAS areas that are
+ * subdivisions, expires after
  * sent, offsets within +-14 hours in whole minutes. GS_ERR_INVALID (b
  * unchanged) when a check fails, GS_ERR_TOO_BIG when b is full.
  */
