@@ -6,6 +6,7 @@
 #   make bench  build, then run the benchmarks (they print figures)
 #   make bench-track  run every scenario over 100 seeds and print the
 #               tracking figures (BENCH_FLAGS="--seeds 10" for a quick run)
+#   make format  lay out every C file with clang-format (.clang-format)
 # Each target installs missing Debian packages first (scripts/install-deps).
 
 BUILD        ?= build
@@ -16,7 +17,7 @@ CMAKE_FLAGS  ?=
 JOBS         ?= $(shell nproc)
 
 .PHONY: all deps build demo test test-plain test-asan fuzz fuzz-run bench \
-        bench-track clean
+        bench-track format clean
 
 all: build
 
@@ -68,6 +69,9 @@ DEMO_FLAGS ?=
 
 bench-track: build
 	./$(BUILD)/bench/bench_track $(BENCH_FLAGS)
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -85,8 +85,8 @@ static void paced(jsCtx *js, long n, double rate)
         }
         t = gs_mono_ns();
         memcpy(data, &t, sizeof(t));
-        if (js_Publish(&pa, js, "gs.items", data, sizeof(data), NULL,
-                       &jerr) != NATS_OK) {
+        if (js_Publish(&pa, js, "gs.items", data, sizeof(data), NULL, &jerr) !=
+            NATS_OK) {
             fprintf(stderr, "bench_nats: publish failed (%d)\n", (int)jerr);
             exit(1);
         }
@@ -95,7 +95,8 @@ static void paced(jsCtx *js, long n, double rate)
     wait_for(n);
     qsort(lat, (size_t)received, sizeof(*lat), cmp);
     printf("%-40s n=%-6ld p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms\n",
-           rate < 500 ? "100/s, publish to consume" : "1000/s, publish to consume",
+           rate < 500 ? "100/s, publish to consume"
+                      : "1000/s, publish to consume",
            received, lat[received / 2] / 1000.0,
            lat[(long)(received * 0.99)] / 1000.0,
            lat[(long)(received * 0.999)] / 1000.0);
@@ -120,8 +121,8 @@ static void burst(jsCtx *js, long n)
     js_PublishAsyncComplete(js, NULL);
     wait_for(n);
     printf("burst: %ld messages in %.2f s: %.0f messages/s "
-           "publish to consume\n", received,
-           (gs_mono_ns() - start) / 1e9,
+           "publish to consume\n",
+           received, (gs_mono_ns() - start) / 1e9,
            received / ((gs_mono_ns() - start) / 1e9));
 }
 
@@ -159,15 +160,14 @@ static int run(const char *url, const char *dir)
     cfg.SubjectsLen = 1;
     cfg.Storage = js_FileStorage;
     if (js_AddStream(NULL, js, &cfg, NULL, &jerr) != NATS_OK) {
-        fprintf(stderr, "bench_nats: cannot add the stream (%d)\n",
-                (int)jerr);
+        fprintf(stderr, "bench_nats: cannot add the stream (%d)\n", (int)jerr);
         return 1;
     }
     jsSubOptions_Init(&so);
     so.Config.DeliverPolicy = js_DeliverNew;
     so.Config.AckPolicy = js_AckNone;
-    if (js_Subscribe(&sub, js, "gs.items", on_msg, NULL, NULL, &so,
-                     &jerr) != NATS_OK) {
+    if (js_Subscribe(&sub, js, "gs.items", on_msg, NULL, NULL, &so, &jerr) !=
+        NATS_OK) {
         fprintf(stderr, "bench_nats: cannot subscribe (%d)\n", (int)jerr);
         return 1;
     }

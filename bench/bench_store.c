@@ -134,15 +134,17 @@ int main(int argc, char **argv)
     t100 = put(n, count, 100, ids + single);
     tv = verify(n, count, ids + single, &tread);
     printf("bench_store: durable items on this machine (%d and %d items; "
-           "SQLite WAL, synchronous=FULL)\n", single, count);
+           "SQLite WAL, synchronous=FULL)\n",
+           single, count);
     printf("  %-44s %10.0f items/s  (%.1f us/item)\n",
            "put, batch 1 (sign+encrypt+store+audit+head)", single / t1,
            1e6 * t1 / single);
-    printf("  %-44s %10.0f items/s  (%.1f us/item)\n",
-           "put, batch 100", count / t100, 1e6 * t100 / count);
+    printf("  %-44s %10.0f items/s  (%.1f us/item)\n", "put, batch 100",
+           count / t100, 1e6 * t100 / count);
     printf("  %-44s %10.0f items/s  (%.1f us/item, of which read+decrypt "
-           "%.1f us)\n", "read + decode + verify", count / tv,
-           1e6 * tv / count, 1e6 * tread / count);
+           "%.1f us)\n",
+           "read + decode + verify", count / tv, 1e6 * tv / count,
+           1e6 * tread / count);
     gs_node_close(n);
     free(ids);
     if (base == NULL) {

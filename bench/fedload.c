@@ -67,8 +67,9 @@ static int submit(const char *dir, long count, double rate, const char *l1,
         return 1;
     }
     for (i = 0; i < 21; i++)
-        cov[i] = (i == 0 || i == 6 || i == 11 || i == 15 || i == 18 ||
-                  i == 20) ? 100.0 : 0.0;
+        cov[i] = (i == 0 || i == 6 || i == 11 || i == 15 || i == 18 || i == 20)
+                     ? 100.0
+                     : 0.0;
     while (done < count) {
         Gsomia__Frame *f;
         int64_t due = rate > 0 ? start + (int64_t)(sent * 1e9 / rate) : 0;
@@ -112,8 +113,7 @@ static int submit(const char *dir, long count, double rate, const char *l1,
         }
         if (f->kind_case == GSOMIA__FRAME__KIND_SUBMITTED) {
             if (f->submitted->id.len != GS_ITEM_ID_LEN) {
-                fprintf(stderr, "fedload: refused: %s\n",
-                        f->submitted->error);
+                fprintf(stderr, "fedload: refused: %s\n", f->submitted->error);
                 return 1;
             }
             gs_item_id_hex(f->submitted->id.data, hex);
@@ -170,12 +170,10 @@ int main(int argc, char **argv)
     if (gs_crypto_init() < 0)
         return 1;
     if ((argc == 6 || argc == 7) && strcmp(argv[1], "submit") == 0)
-        return submit(argv[2], strtol(argv[3], NULL, 10),
-                      strtod(argv[4], NULL), argv[5],
-                      argc == 7 ? argv[6] : NULL);
+        return submit(argv[2], strtol(argv[3], NULL, 10), strtod(argv[4], NULL),
+                      argv[5], argc == 7 ? argv[6] : NULL);
     if (argc == 5 && strcmp(argv[1], "watch") == 0)
-        return watch(argv[2], strtol(argv[3], NULL, 10),
-                     strtod(argv[4], NULL));
+        return watch(argv[2], strtol(argv[3], NULL, 10), strtod(argv[4], NULL));
     fprintf(stderr, "usage: fedload submit DIR COUNT RATE LABEL [LABEL2] | "
                     "watch DIR COUNT SECONDS\n");
     return 2;

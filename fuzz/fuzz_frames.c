@@ -31,9 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sq = m->item;
             else if (m->kind_case == GSOMIA__FRAME__KIND_NOTICE)
                 sq = m->notice;
-            if (sq != NULL &&
-                gs_item_decode(p, sq->envelope.data, sq->envelope.len, &it,
-                               NULL) == 0)
+            if (sq != NULL && gs_item_decode(p, sq->envelope.data,
+                                             sq->envelope.len, &it, NULL) == 0)
                 gs_item_free(it);
             gsomia__frame__free_unpacked(m, NULL);
         }

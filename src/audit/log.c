@@ -232,15 +232,18 @@ static void check_heads_at(struct verify *v)
         const struct gs_tree_head *h = &v->heads[v->next_head];
 
         if (gs_audit_head_verify(h, v->pk) < 0) {
-            gs_diag_error(v->d, NULL, "the tree head of size %llu is not "
+            gs_diag_error(v->d, NULL,
+                          "the tree head of size %llu is not "
                           "signed by this node's key",
                           (unsigned long long)h->size);
             v->bad = true;
         }
         if (sodium_memcmp(root, h->root, GS_HASH_LEN) != 0) {
-            gs_diag_error(v->d, NULL, "the records do not hash to the signed "
+            gs_diag_error(v->d, NULL,
+                          "the records do not hash to the signed "
                           "root of size %llu: the log was changed after it "
-                          "was signed", (unsigned long long)h->size);
+                          "was signed",
+                          (unsigned long long)h->size);
             v->bad = true;
         }
         v->next_head++;
@@ -262,8 +265,10 @@ static int verify_record(void *ctx, const struct gs_store_record *r)
     gs_merkle_leaf_hash(r->data, strlen(r->data), leaf);
     rc = gs_store_audit_leaf(v->store, r->index, stored);
     if (rc < 0 || sodium_memcmp(leaf, stored, GS_HASH_LEN) != 0) {
-        gs_diag_error(v->d, NULL, "record %llu was changed: its bytes do not "
-                      "hash to its leaf", (unsigned long long)r->index);
+        gs_diag_error(v->d, NULL,
+                      "record %llu was changed: its bytes do not "
+                      "hash to its leaf",
+                      (unsigned long long)r->index);
         v->bad = true;
     }
     /* Continue with the hash of the bytes as they are, so a changed record
@@ -295,7 +300,8 @@ int gs_audit_verify(struct gs_store *s, const uint8_t pk[GS_PK_LEN],
     if (rc < 0 && rc != GS_ERR_VERIFY)
         goto out;
     if (v.next_head < v.n_heads) {
-        gs_diag_error(d, NULL, "a tree head of size %llu was signed, but the "
+        gs_diag_error(d, NULL,
+                      "a tree head of size %llu was signed, but the "
                       "log has only %llu records: records were removed",
                       (unsigned long long)v.heads[v.next_head].size,
                       (unsigned long long)v.f.size);
@@ -305,19 +311,22 @@ int gs_audit_verify(struct gs_store *s, const uint8_t pk[GS_PK_LEN],
         const struct gs_tree_head *a = &v.heads[i - 1], *b = &v.heads[i];
 
         if (b->time < a->time) {
-            gs_diag_error(d, NULL, "the head of size %llu is older than the "
-                          "head of size %llu", (unsigned long long)b->size,
+            gs_diag_error(d, NULL,
+                          "the head of size %llu is older than the "
+                          "head of size %llu",
+                          (unsigned long long)b->size,
                           (unsigned long long)a->size);
             v.bad = true;
             break;
         }
         rc = gs_audit_consistency(s, a->size, b->size, path, &n);
         if (rc == 0)
-            rc = gs_merkle_verify_consistency(a->size, b->size, a->root,
-                                              b->root,
-                                              (const uint8_t(*)[32])path, n);
+            rc =
+                gs_merkle_verify_consistency(a->size, b->size, a->root, b->root,
+                                             (const uint8_t(*)[32])path, n);
         if (rc < 0) {
-            gs_diag_error(d, NULL, "the head of size %llu is not consistent "
+            gs_diag_error(d, NULL,
+                          "the head of size %llu is not consistent "
                           "with the head of size %llu",
                           (unsigned long long)b->size,
                           (unsigned long long)a->size);
@@ -343,8 +352,7 @@ static json_t *hex_json(const uint8_t *b, size_t n)
 }
 
 int gs_audit_proof(struct gs_store *s, const struct gs_signer *signer,
-                   uint64_t index, const struct gs_tree_head *h,
-                   json_t **out)
+                   uint64_t index, const struct gs_tree_head *h, json_t **out)
 {
     uint8_t path[GS_MERKLE_MAX_PATH][GS_HASH_LEN];
     struct gs_store_record r;
@@ -358,8 +366,8 @@ int gs_audit_proof(struct gs_store *s, const struct gs_signer *signer,
     rc = gs_store_audit_get(s, index, &r);
     if (rc < 0)
         return rc;
-    rc = gs_merkle_inclusion_proof_cached(index, h->size, leaf_cb, node_cb,
-                                          s, path, &n);
+    rc = gs_merkle_inclusion_proof_cached(index, h->size, leaf_cb, node_cb, s,
+                                          path, &n);
     if (rc < 0) {
         gs_store_record_free(&r);
         return rc;
@@ -368,8 +376,7 @@ int gs_audit_proof(struct gs_store *s, const struct gs_signer *signer,
     head = json_object();
     arr = json_array();
     json_object_set_new(o, "nation", json_string(signer->nation));
-    json_object_set_new(o, "key_id", hex_json(signer->key_id,
-                                              GS_KEY_ID_LEN));
+    json_object_set_new(o, "key_id", hex_json(signer->key_id, GS_KEY_ID_LEN));
     json_object_set_new(o, "index", json_integer((json_int_t)index));
     json_object_set_new(o, "record", json_string(r.data));
     json_object_set_new(head, "size", json_integer((json_int_t)h->size));
@@ -387,15 +394,13 @@ int gs_audit_proof(struct gs_store *s, const struct gs_signer *signer,
 }
 
 /* Reads a hex member of exactly n bytes. */
-static int hex_member(const json_t *o, const char *key, uint8_t *out,
-                      size_t n)
+static int hex_member(const json_t *o, const char *key, uint8_t *out, size_t n)
 {
     const char *s = json_string_value(json_object_get(o, key));
     size_t len = 0;
 
     if (s == NULL || strlen(s) != 2 * n ||
-        sodium_hex2bin(out, n, s, strlen(s), NULL, &len, NULL) != 0 ||
-        len != n)
+        sodium_hex2bin(out, n, s, strlen(s), NULL, &len, NULL) != 0 || len != n)
         return GS_ERR_INVALID;
     return 0;
 }
@@ -430,7 +435,8 @@ int gs_audit_check_proof(const json_t *proof, const uint8_t pk[GS_PK_LEN],
         hex_member(head, "root", h.root, GS_HASH_LEN) < 0 ||
         hex_member(head, "signature", h.signature, sizeof(h.signature)) < 0 ||
         json_array_size(arr) > GS_MERKLE_MAX_PATH) {
-        gs_diag_error(d, NULL, "this is not an audit proof as `gsomia audit "
+        gs_diag_error(d, NULL,
+                      "this is not an audit proof as `gsomia audit "
                       "proof` writes it");
         return GS_ERR_INVALID;
     }
@@ -451,7 +457,8 @@ int gs_audit_check_proof(const json_t *proof, const uint8_t pk[GS_PK_LEN],
     h.size = size;
     h.time = (gs_time_t)t;
     if (gs_audit_head_verify(&h, pk) < 0) {
-        gs_diag_error(d, NULL, "the tree head is not signed by this "
+        gs_diag_error(d, NULL,
+                      "the tree head is not signed by this "
                       "identity's key");
         return GS_ERR_VERIFY;
     }
@@ -459,9 +466,10 @@ int gs_audit_check_proof(const json_t *proof, const uint8_t pk[GS_PK_LEN],
     rc = gs_merkle_verify_inclusion(index, size, leaf,
                                     (const uint8_t(*)[32])path, n, h.root);
     if (rc < 0) {
-        gs_diag_error(d, NULL, "record %llu is not in the signed tree of "
-                      "size %llu", (unsigned long long)index,
-                      (unsigned long long)size);
+        gs_diag_error(d, NULL,
+                      "record %llu is not in the signed tree of "
+                      "size %llu",
+                      (unsigned long long)index, (unsigned long long)size);
         return GS_ERR_VERIFY;
     }
     return 0;

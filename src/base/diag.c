@@ -52,8 +52,8 @@ static void diag_add(struct gs_diag *d, const struct gs_pos *pos,
     gs_buf_free(&b);
 }
 
-void gs_diag_error(struct gs_diag *d, const struct gs_pos *pos,
-                   const char *fmt, ...)
+void gs_diag_error(struct gs_diag *d, const struct gs_pos *pos, const char *fmt,
+                   ...)
 {
     va_list ap;
 
@@ -65,8 +65,8 @@ void gs_diag_error(struct gs_diag *d, const struct gs_pos *pos,
     va_end(ap);
 }
 
-void gs_diag_warn(struct gs_diag *d, const struct gs_pos *pos,
-                  const char *fmt, ...)
+void gs_diag_warn(struct gs_diag *d, const struct gs_pos *pos, const char *fmt,
+                  ...)
 {
     va_list ap;
 

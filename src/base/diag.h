@@ -21,9 +21,9 @@ struct gs_pos {
 };
 
 struct gs_diag {
-    char **msgs;       /* the first GS_DIAG_KEEP messages */
+    char **msgs; /* the first GS_DIAG_KEEP messages */
     size_t n_msgs;
-    size_t errors;     /* all errors, including those not kept */
+    size_t errors; /* all errors, including those not kept */
     size_t warnings;
 };
 
@@ -34,10 +34,10 @@ void gs_diag_init(struct gs_diag *d);
 void gs_diag_free(struct gs_diag *d);
 
 /* Records an error at pos (which may be NULL); d may be NULL to discard. */
-void gs_diag_error(struct gs_diag *d, const struct gs_pos *pos,
-                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void gs_diag_warn(struct gs_diag *d, const struct gs_pos *pos,
-                  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void gs_diag_error(struct gs_diag *d, const struct gs_pos *pos, const char *fmt,
+                   ...) __attribute__((format(printf, 3, 4)));
+void gs_diag_warn(struct gs_diag *d, const struct gs_pos *pos, const char *fmt,
+                  ...) __attribute__((format(printf, 3, 4)));
 
 /* Prints every kept message, one a line, and a count of any not kept. */
 void gs_diag_print(const struct gs_diag *d, FILE *out);

@@ -244,7 +244,8 @@ struct gs_pos gs_jpos_member(const struct gs_jdoc *doc, const json_t *obj,
     json_t *v;
     size_t i = 0;
 
-    json_object_foreach((json_t *)obj, k, v) {
+    json_object_foreach((json_t *)obj, k, v)
+    {
         if (strcmp(k, key) == 0)
             return jpos_find(doc, obj, i);
         i++;
@@ -299,7 +300,8 @@ int gs_json_object(const struct gs_jctx *c, const json_t *v, const char *what,
         gs_diag_error(c->diag, &p, "%s must be a JSON object", what);
         return GS_ERR_INVALID;
     }
-    json_object_foreach((json_t *)v, k, member) {
+    json_object_foreach((json_t *)v, k, member)
+    {
         size_t i;
         bool ok = false;
 
@@ -353,8 +355,8 @@ static int wrong_type(const struct gs_jctx *c, const json_t *obj,
     return GS_ERR_INVALID;
 }
 
-int gs_json_string(const struct gs_jctx *c, const json_t *obj,
-                   const char *key, bool required, const char **out)
+int gs_json_string(const struct gs_jctx *c, const json_t *obj, const char *key,
+                   bool required, const char **out)
 {
     const json_t *v;
     int rc = member(c, obj, key, required, "a string", &v);
@@ -414,8 +416,8 @@ int gs_json_time(const struct gs_jctx *c, const json_t *obj, const char *key,
     return 0;
 }
 
-int gs_json_number(const struct gs_jctx *c, const json_t *obj,
-                   const char *key, bool required, double *out, bool *present)
+int gs_json_number(const struct gs_jctx *c, const json_t *obj, const char *key,
+                   bool required, double *out, bool *present)
 {
     const json_t *v;
     int rc = member(c, obj, key, required, "a number", &v);
@@ -442,9 +444,11 @@ int gs_json_string_at(const struct gs_jctx *c, const json_t *arr, size_t i,
     if (!json_is_string(v) || json_string_length(v) == 0) {
         struct gs_pos p = gs_jpos_element(c->doc, arr, i);
 
-        gs_diag_error(c->diag, &p, "element %zu must be a non-empty string, "
-                      "not %s", i + 1, v && json_is_string(v) ? "\"\"" :
-                      gs_json_type_name(v));
+        gs_diag_error(c->diag, &p,
+                      "element %zu must be a non-empty string, "
+                      "not %s",
+                      i + 1,
+                      v && json_is_string(v) ? "\"\"" : gs_json_type_name(v));
         return GS_ERR_INVALID;
     }
     *out = json_string_value(v);

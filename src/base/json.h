@@ -26,8 +26,8 @@ struct gs_jpos;
 
 struct gs_jdoc {
     json_t *root;
-    char *file;           /* the name used in messages */
-    struct gs_jpos *pos;  /* sorted by (container, index) */
+    char *file;          /* the name used in messages */
+    struct gs_jpos *pos; /* sorted by (container, index) */
     size_t n_pos;
 };
 
@@ -76,15 +76,14 @@ int gs_json_object(const struct gs_jctx *c, const json_t *v, const char *what,
  * false). Wrong types and empty strings are errors. Returns 0 or
  * GS_ERR_INVALID after reporting.
  */
-int gs_json_string(const struct gs_jctx *c, const json_t *obj,
-                   const char *key, bool required, const char **out);
+int gs_json_string(const struct gs_jctx *c, const json_t *obj, const char *key,
+                   bool required, const char **out);
 int gs_json_array(const struct gs_jctx *c, const json_t *obj, const char *key,
                   bool required, const json_t **out);
 int gs_json_time(const struct gs_jctx *c, const json_t *obj, const char *key,
                  bool required, gs_time_t *out, bool *present);
-int gs_json_number(const struct gs_jctx *c, const json_t *obj,
-                   const char *key, bool required, double *out,
-                   bool *present);
+int gs_json_number(const struct gs_jctx *c, const json_t *obj, const char *key,
+                   bool required, double *out, bool *present);
 /* Element i of array arr must be a non-empty string. */
 int gs_json_string_at(const struct gs_jctx *c, const json_t *arr, size_t i,
                       const char **out);

@@ -36,11 +36,21 @@ static int audit_opts(int argc, char **argv, const char *usage, int nargs,
     optind = 0;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'N': o->node = optarg; break;
-        case 'i': o->item = optarg; break;
-        case 'r': o->record = optarg; break;
-        case 'I': o->identity = optarg; break;
-        case 'j': o->json = true; break;
+        case 'N':
+            o->node = optarg;
+            break;
+        case 'i':
+            o->item = optarg;
+            break;
+        case 'r':
+            o->record = optarg;
+            break;
+        case 'I':
+            o->identity = optarg;
+            break;
+        case 'j':
+            o->json = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
@@ -69,8 +79,8 @@ static int log_one(void *ctx, const struct gs_store_record *r)
 
     if (lc->item != NULL) {
         v = json_loads(r->data, 0, &err);
-        const char *item = v ? json_string_value(json_object_get(v, "item"))
-                             : NULL;
+        const char *item =
+            v ? json_string_value(json_object_get(v, "item")) : NULL;
 
         if (item == NULL || strcmp(item, lc->item) != 0) {
             json_decref(v);

@@ -36,9 +36,15 @@ static int cov_opts(int argc, char **argv, const char *usage, int nargs,
     optind = 0;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'N': o->node = optarg; break;
-        case 'a': o->as = optarg; break;
-        case 't': o->at = optarg; break;
+        case 'N':
+            o->node = optarg;
+            break;
+        case 'a':
+            o->as = optarg;
+            break;
+        case 't':
+            o->at = optarg;
+            break;
         case 'n':
             if (o->n_notify == NOTIFY_MAX) {
                 cli_error("--notify is given at most %d times", NOTIFY_MAX);
@@ -279,8 +285,7 @@ const struct cli_command cli_covenant_commands[] = {
     {"agreement", "propose", "make an agreement item signed by this node",
      cmd_propose},
     {"agreement", "sign", "co-sign an agreement item as a party", cmd_sign},
-    {"agreement", "list", "list agreements, consents, revocations",
-     cmd_list},
+    {"agreement", "list", "list agreements, consents, revocations", cmd_list},
     {"consent", "grant", "grant a consent as originator", cmd_grant},
     {"consent", "revoke", "revoke a consent granted", cmd_revoke},
     {NULL, NULL, NULL, NULL},

@@ -989,9 +989,9 @@ static int verify_node(const char *dir, size_t *records)
 static int summary(struct demo *dm, const char *json_path)
 {
     struct series hop[7] = {
-        {"KOR->USA", NULL, 0},          {"USA->JPN", NULL, 0},
-        {"JPN->USA", NULL, 0},          {"USA->KOR", NULL, 0},
-        {"KOR->JPN (2 hops)", NULL, 0}, {"KOR plot->JPN", NULL, 0},
+        {"KOR->USA", NULL, 0},           {"USA->JPN", NULL, 0},
+        {"JPN->USA", NULL, 0},           {"USA->KOR", NULL, 0},
+        {"KOR->JPN (2 hops)", NULL, 0},  {"KOR plot->JPN", NULL, 0},
         {"KOR plot->JPN fused", NULL, 0}};
     json_t *out = json_object(), *lat = json_object();
     const struct gs_truth_object *w =

@@ -58,20 +58,48 @@ static int item_opts(int argc, char **argv, const char *usage,
             return EXIT_USAGE;
         }
         switch (opt) {
-        case 'N': o->node = optarg; break;
-        case 'a': o->as = optarg; break;
-        case 'k': o->kind = optarg; break;
-        case 'l': o->label = optarg; break;
-        case 't': o->title = optarg; break;
-        case 'T': o->type = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'L': o->lang = optarg; break;
-        case 'O': o->operator_ = optarg; break;
-        case 'W': o->witness = optarg; break;
-        case 'M': o->method = optarg; break;
-        case 'r': o->to = optarg; break;
-        case 'R': o->reason = optarg; break;
-        case 'j': o->json = true; break;
+        case 'N':
+            o->node = optarg;
+            break;
+        case 'a':
+            o->as = optarg;
+            break;
+        case 'k':
+            o->kind = optarg;
+            break;
+        case 'l':
+            o->label = optarg;
+            break;
+        case 't':
+            o->title = optarg;
+            break;
+        case 'T':
+            o->type = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'L':
+            o->lang = optarg;
+            break;
+        case 'O':
+            o->operator_ = optarg;
+            break;
+        case 'W':
+            o->witness = optarg;
+            break;
+        case 'M':
+            o->method = optarg;
+            break;
+        case 'r':
+            o->to = optarg;
+            break;
+        case 'R':
+            o->reason = optarg;
+            break;
+        case 'j':
+            o->json = true;
+            break;
         }
     }
     if (argc - optind != nargs) {
@@ -164,7 +192,8 @@ static int cmd_put(int argc, char **argv)
         (kind != GS_KIND_REPORT && kind != GS_KIND_DOCUMENT)) {
         cli_error("--kind %s: `item put` makes reports and documents; tracks "
                   "and alerts come from the tracker, policy objects from "
-                  "`gsomia agreement` and `gsomia consent`", o.kind);
+                  "`gsomia agreement` and `gsomia consent`",
+                  o.kind);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -177,8 +206,8 @@ static int cmd_put(int argc, char **argv)
         goto out;
     if (strcmp(l->originator, n->cfg.nation) != 0) {
         cli_error("%s: an item made here is %s's: its label's originator "
-                  "must be %s, not %s", o.label, n->cfg.nation,
-                  n->cfg.nation, l->originator);
+                  "must be %s, not %s",
+                  o.label, n->cfg.nation, n->cfg.nation, l->originator);
         goto out;
     }
     if (read_all(argv[optind], GS_ITEM_MAX_BYTES - 65536, &file) < 0)
@@ -208,9 +237,8 @@ static int cmd_put(int argc, char **argv)
     }
     rc = gs_node_begin(n);
     if (rc == 0)
-        rc = in_transaction(n, gs_hold_create(n, &body, o.as ? o.as : "node",
-                                              id, &d),
-                            false);
+        rc = in_transaction(
+            n, gs_hold_create(n, &body, o.as ? o.as : "node", id, &d), false);
     if (rc == 0) {
         gs_item_id_hex(id, hex);
         puts(hex);
@@ -293,8 +321,8 @@ static int cmd_list(int argc, char **argv)
     if (!o.json)
         printf("%-16s  %-11s %-3s %-20s  %-10s %s\n", "ID", "KIND", "ORG",
                "CREATED", "STATE", "MARKING");
-    rc = gs_store_item_list(n->store, o.kind ? (int)kind : -1, 0, list_one,
-                            &lc);
+    rc =
+        gs_store_item_list(n->store, o.kind ? (int)kind : -1, 0, list_one, &lc);
     if (o.json && rc == 0) {
         char *s = json_dumps(lc.arr, JSON_INDENT(2));
 
@@ -314,8 +342,9 @@ static int print_child(void *ctx, const uint8_t child[GS_ITEM_ID_LEN],
     (void)ctx;
     gs_item_id_hex(child, hex);
     printf("  %s  %s\n", hex,
-           rel == GS_REL_COPY ? "copy"
-           : rel == GS_REL_TRANSLATION ? "translation" : "derived");
+           rel == GS_REL_COPY          ? "copy"
+           : rel == GS_REL_TRANSLATION ? "translation"
+                                       : "derived");
     return 0;
 }
 
@@ -348,10 +377,9 @@ static void show_item(struct gs_node *n, const struct gs_item *it,
     for (i = 0; i < b->n_parents; i++) {
         gs_item_id_hex(b->parents[i].data, hex);
         printf("%s %s%s%s\n",
-               b->relation == GSOMIA__RELATION__COPY ? "copy of:    "
-               : b->relation == GSOMIA__RELATION__TRANSLATION
-                   ? "translation:"
-                   : "derived from:",
+               b->relation == GSOMIA__RELATION__COPY          ? "copy of:    "
+               : b->relation == GSOMIA__RELATION__TRANSLATION ? "translation:"
+                                                              : "derived from:",
                hex, b->language[0] ? " into " : "", b->language);
     }
     switch (b->payload_case) {
@@ -363,7 +391,8 @@ static void show_item(struct gs_node *n, const struct gs_item *it,
         break;
     case GSOMIA__ITEM_BODY__PAYLOAD_DOCUMENT:
         printf("document:    %s (%s, %zu bytes); `gsomia item get` writes "
-               "it\n", b->document->name, b->document->media_type,
+               "it\n",
+               b->document->name, b->document->media_type,
                b->document->data.len);
         break;
     case GSOMIA__ITEM_BODY__PAYLOAD_DESTRUCTION:
@@ -406,9 +435,8 @@ static int read_for(struct gs_node *n, const struct item_opts *o,
     gs_diag_init(&d);
     rc = gs_node_begin(n);
     if (rc == 0)
-        rc = in_transaction(n, gs_hold_read(n, id, o->as, what, it, m, &dec,
-                                            &d),
-                            true);
+        rc = in_transaction(
+            n, gs_hold_read(n, id, o->as, what, it, m, &dec, &d), true);
     cli_print_diag(&d);
     gs_diag_free(&d);
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
@@ -472,8 +500,8 @@ static int cmd_get(int argc, char **argv)
         const Gsomia__ItemBody *b = it->body;
 
         if (b->payload_case == GSOMIA__ITEM_BODY__PAYLOAD_REPORT)
-            rc = cli_write_file(o.out, b->report->body,
-                                strlen(b->report->body));
+            rc =
+                cli_write_file(o.out, b->report->body, strlen(b->report->body));
         else if (b->payload_case == GSOMIA__ITEM_BODY__PAYLOAD_DOCUMENT)
             rc = cli_write_file(o.out, b->document->data.data,
                                 b->document->data.len);
@@ -668,8 +696,8 @@ static int cmd_import(int argc, char **argv)
             op = gs_hold_receive(n, file.data, file.len, "import",
                                  o.as ? o.as : "node", id, &d);
             /* A refusal was recorded: commit it. */
-            rc = in_transaction(n, op, op == GS_ERR_VERIFY ||
-                                           op == GS_ERR_INVALID);
+            rc = in_transaction(n, op,
+                                op == GS_ERR_VERIFY || op == GS_ERR_INVALID);
         }
         cli_print_diag(&d);
         gs_item_id_hex(id, hex);
@@ -761,9 +789,9 @@ static int change(int argc, char **argv, bool reclassify)
     struct gs_arena *a = gs_arena_new();
     struct gs_label *l = NULL;
     uint8_t id[GS_ITEM_ID_LEN], out[GS_ITEM_ID_LEN];
-    int rc = item_opts(argc, argv,
-                       reclassify ? reclassify_usage : retract_usage,
-                       reclassify ? "alR" : "aR", 1, &o);
+    int rc =
+        item_opts(argc, argv, reclassify ? reclassify_usage : retract_usage,
+                  reclassify ? "alR" : "aR", 1, &o);
 
     memset(&doc, 0, sizeof(doc));
     gs_diag_init(&d);
@@ -780,9 +808,8 @@ static int change(int argc, char **argv, bool reclassify)
     if (rc != EXIT_OK)
         goto out;
     rc = EXIT_FAIL;
-    if (reclassify &&
-        (gs_jdoc_load(&doc, o.label, GS_JSON_MAX_FILE, &d) < 0 ||
-         gs_label_from_json(n->policy, &c, doc.root, a, &l) < 0))
+    if (reclassify && (gs_jdoc_load(&doc, o.label, GS_JSON_MAX_FILE, &d) < 0 ||
+                       gs_label_from_json(n->policy, &c, doc.root, a, &l) < 0))
         goto out;
     if (gs_node_begin(n) < 0)
         goto out;

@@ -28,8 +28,7 @@ struct label_opts {
 };
 
 static int parse_opts(int argc, char **argv, const char *usage,
-                      bool allow_stanag, bool allow_json,
-                      struct label_opts *o)
+                      bool allow_stanag, bool allow_json, struct label_opts *o)
 {
     static const struct option opts[] = {
         {"scheme", required_argument, NULL, 's'},
@@ -78,9 +77,8 @@ bad:
 }
 
 /* Reads a label from a JSON file, or from XML when it starts with '<'. */
-static int load_label(struct gs_policy *p, const char *path,
-                      struct gs_arena *a, struct gs_label **out,
-                      struct gs_diag *d)
+static int load_label(struct gs_policy *p, const char *path, struct gs_arena *a,
+                      struct gs_label **out, struct gs_diag *d)
 {
     struct gs_buf b;
     struct gs_pos pos = {path, 0, 0};
@@ -92,9 +90,10 @@ static int load_label(struct gs_policy *p, const char *path,
     gs_buf_init(&b, GS_JSON_MAX_FILE);
     rc = gs_buf_read_file(&b, path);
     if (rc < 0) {
-        gs_diag_error(d, &pos, "%s", rc == GS_ERR_NOT_FOUND ? "no such file"
+        gs_diag_error(d, &pos, "%s",
+                      rc == GS_ERR_NOT_FOUND ? "no such file"
                       : rc == GS_ERR_TOO_BIG ? "the file is too large"
-                      : "cannot read the file");
+                                             : "cannot read the file");
         gs_buf_free(&b);
         return rc;
     }
@@ -119,8 +118,7 @@ static int load_label(struct gs_policy *p, const char *path,
 
 /* Loads the schemes and the label; on failure prints why. */
 static int setup(const struct label_opts *o, const char *path,
-                 struct gs_policy **p, struct gs_arena **a,
-                 struct gs_label **l)
+                 struct gs_policy **p, struct gs_arena **a, struct gs_label **l)
 {
     struct gs_diag d;
     int rc;

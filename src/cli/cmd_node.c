@@ -82,7 +82,8 @@ static int cmd_init(int argc, char **argv)
         return EXIT_FAIL;
     printf("node %s of %s created in %s\n", name, nation, argv[optind]);
     printf("next: `gsomia identity show --node %s`, then exchange identity "
-           "files with your partners\n", argv[optind]);
+           "files with your partners\n",
+           argv[optind]);
     return EXIT_OK;
 }
 
@@ -261,7 +262,8 @@ static int cmd_identity_import(int argc, char **argv)
         rc = -1;
     if (rc == 0 && strcmp(id.nation, n->cfg.nation) == 0) {
         cli_error("%s is this node's own nation; import partners' "
-                  "identities", id.nation);
+                  "identities",
+                  id.nation);
         rc = -1;
     }
     if (rc == 0) {

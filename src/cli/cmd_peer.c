@@ -38,10 +38,18 @@ static int peer_opts(int argc, char **argv, const char *usage, int nargs,
     optind = 0;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'N': o->node = optarg; break;
-        case 'a': o->address = optarg; break;
-        case 'c': o->cot = optarg; break;
-        case 'j': o->json = true; break;
+        case 'N':
+            o->node = optarg;
+            break;
+        case 'a':
+            o->address = optarg;
+            break;
+        case 'c':
+            o->cot = optarg;
+            break;
+        case 'j':
+            o->json = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
@@ -172,7 +180,8 @@ static int list_one(void *ctx, const struct gs_store_peer *p)
 {
     (void)ctx;
     printf("%-3s  %-24s queued %llu, acknowledged up to %llu, received up "
-           "to %llu\n", p->nation, p->address[0] ? p->address : "(waits)",
+           "to %llu\n",
+           p->nation, p->address[0] ? p->address : "(waits)",
            (unsigned long long)(p->next_out - 1 - p->acked_out),
            (unsigned long long)p->acked_out,
            (unsigned long long)p->received_in);
@@ -234,20 +243,19 @@ static int cmd_status(int argc, char **argv)
     gs_free(path);
     if (rc < 0) {
         cli_error("the node of %s is not running (no run/status.json); start "
-                  "it with `gsomia serve`", dir);
+                  "it with `gsomia serve`",
+                  dir);
         gs_diag_free(&d);
         return EXIT_FAIL;
     }
     gs_time_parse(json_string_value(json_object_get(doc.root, "updated"))
-                      ? json_string_value(json_object_get(doc.root,
-                                                          "updated"))
+                      ? json_string_value(json_object_get(doc.root, "updated"))
                       : "",
                   &updated);
     if (gs_time_now() - updated > 5 * GS_USEC_PER_SEC ||
-        kill((pid_t)json_integer_value(json_object_get(doc.root, "pid")),
-             0) != 0) {
-        cli_error("the node of %s is not running (its status is stale)",
-                  dir);
+        kill((pid_t)json_integer_value(json_object_get(doc.root, "pid")), 0) !=
+            0) {
+        cli_error("the node of %s is not running (its status is stale)", dir);
         gs_jdoc_free(&doc);
         gs_diag_free(&d);
         return EXIT_FAIL;
@@ -262,29 +270,28 @@ static int cmd_status(int argc, char **argv)
                json_string_value(json_object_get(doc.root, "name")),
                json_string_value(json_object_get(doc.root, "nation")),
                json_string_value(json_object_get(doc.root, "started")),
-               json_is_true(json_object_get(doc.root, "hub")) ? " (hub)"
-                                                               : "");
+               json_is_true(json_object_get(doc.root, "hub")) ? " (hub)" : "");
         printf("%-3s  %-9s %-29s %8s %12s %10s\n", "", "STATE", "SINCE",
                "QUEUED", "LAST ACKED", "RTT");
         peers = json_object_get(doc.root, "peers");
-        json_array_foreach(peers, i, p) {
+        json_array_foreach(peers, i, p)
+        {
             const json_t *rtt = json_object_get(p, "rtt_ms");
             char rtts[32] = "-";
 
             if (rtt != NULL)
                 snprintf(rtts, sizeof(rtts), "%.3f ms", json_number_value(rtt));
-            printf("%-3s  %-9s %-29s %8lld %12lld %10s\n",
-                   json_string_value(json_object_get(p, "nation")),
-                   json_is_true(json_object_get(p, "connected"))
-                       ? "connected"
-                       : "down",
-                   json_object_get(p, "since")
-                       ? json_string_value(json_object_get(p, "since"))
-                       : "-",
-                   (long long)json_integer_value(json_object_get(p, "queued")),
-                   (long long)json_integer_value(
-                       json_object_get(p, "last_acked")),
-                   rtts);
+            printf(
+                "%-3s  %-9s %-29s %8lld %12lld %10s\n",
+                json_string_value(json_object_get(p, "nation")),
+                json_is_true(json_object_get(p, "connected")) ? "connected"
+                                                              : "down",
+                json_object_get(p, "since")
+                    ? json_string_value(json_object_get(p, "since"))
+                    : "-",
+                (long long)json_integer_value(json_object_get(p, "queued")),
+                (long long)json_integer_value(json_object_get(p, "last_acked")),
+                rtts);
         }
     }
     gs_jdoc_free(&doc);
@@ -351,8 +358,8 @@ static int cmd_witness(int argc, char **argv)
     rc = gs_store_witness_list(n->store, print_witness, &count);
     if (rc == 0)
         rc = gs_store_audit_list(n->store, 0, print_alert, &a);
-    printf("%zu partner tree heads held; %zu inconsistenc%s\n", count,
-           a.count, a.count == 1 ? "y" : "ies");
+    printf("%zu partner tree heads held; %zu inconsistenc%s\n", count, a.count,
+           a.count == 1 ? "y" : "ies");
     gs_node_close(n);
     return rc == 0 && a.count == 0 ? EXIT_OK : EXIT_FAIL;
 }
@@ -412,8 +419,12 @@ static int cmd_ask(int argc, char **argv)
     optind = 0;
     while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (opt) {
-        case 'N': node = optarg; break;
-        case 'o': out_path = optarg; break;
+        case 'N':
+            node = optarg;
+            break;
+        case 'o':
+            out_path = optarg;
+            break;
         case 'h':
             fputs(ask_usage, stdout);
             return EXIT_OK;
@@ -442,7 +453,8 @@ static int cmd_ask(int argc, char **argv)
     }
     if (gs_client_open(dir, &c) < 0) {
         cli_error("the node of %s is not running: start it with `gsomia "
-                  "serve`", dir);
+                  "serve`",
+                  dir);
         return EXIT_FAIL;
     }
     gs_buf_init(&saved, SIZE_MAX);
@@ -476,17 +488,16 @@ static int cmd_ask(int argc, char **argv)
             if (proof != NULL && gs_audit_check_proof(proof, k.pk, &d) == 0) {
                 ok++;
                 gs_buf_printf(&saved, "%s\n", f->records->proofs[i]);
-                rec = json_loads(json_string_value(
-                                     json_object_get(proof, "record")),
-                                 0, &err);
+                rec = json_loads(
+                    json_string_value(json_object_get(proof, "record")), 0,
+                    &err);
                 printf("%6lld  %s  %-19s %s%s%s\n",
                        (long long)json_integer_value(
                            json_object_get(proof, "index")),
                        json_string_value(json_object_get(rec, "time")),
                        json_string_value(json_object_get(rec, "action")),
                        json_object_get(rec, "decision")
-                           ? json_string_value(json_object_get(rec,
-                                                               "decision"))
+                           ? json_string_value(json_object_get(rec, "decision"))
                            : "",
                        json_object_get(rec, "peer") ? " peer " : "",
                        json_object_get(rec, "peer")
@@ -511,8 +522,8 @@ static int cmd_ask(int argc, char **argv)
     gs_buf_free(&saved);
     if (rc == 0)
         printf("%zu records of %s about this nation's items, %zu verified "
-               "against %s's signed tree head, %zu not\n", ok + bad,
-               k.nation, ok, k.nation, bad);
+               "against %s's signed tree head, %zu not\n",
+               ok + bad, k.nation, ok, k.nation, bad);
     return rc == 0 && bad == 0 ? EXIT_OK : EXIT_FAIL;
 }
 

@@ -49,8 +49,7 @@ static const char *field(const json_t *row, const char *key)
 
 static void print_table(const json_t *results)
 {
-    static const char *const cols[] = {"name", "decision", "reason",
-                                       "marking"};
+    static const char *const cols[] = {"name", "decision", "reason", "marking"};
     static const char *const heads[] = {"CASE", "DECISION", "REASON",
                                         "MARKING"};
     size_t width[4], i, k;
@@ -58,7 +57,8 @@ static void print_table(const json_t *results)
 
     for (k = 0; k < 4; k++)
         width[k] = gs_utf8_width(heads[k]);
-    json_array_foreach(results, i, row) {
+    json_array_foreach(results, i, row)
+    {
         for (k = 0; k < 4; k++) {
             size_t w = gs_utf8_width(field(row, cols[k]));
 
@@ -70,7 +70,8 @@ static void print_table(const json_t *results)
         pad(heads[k], k < 3 ? width[k] + 2 : 0);
     }
     putchar('\n');
-    json_array_foreach(results, i, row) {
+    json_array_foreach(results, i, row)
+    {
         for (k = 0; k < 4; k++)
             pad(field(row, cols[k]), k < 3 ? width[k] + 2 : 0);
         printf("\n    %s\n", field(row, "detail"));
@@ -114,7 +115,8 @@ static int policy_simulate(int argc, char **argv)
         if (table) {
             print_table(results);
         } else {
-            json_array_foreach(results, i, row) {
+            json_array_foreach(results, i, row)
+            {
                 char *line = json_dumps(row, JSON_COMPACT);
 
                 puts(line);
@@ -162,7 +164,8 @@ static int policy_lint(int argc, char **argv)
         case 'a':
             if (gs_time_parse(optarg, &now) < 0) {
                 cli_error("--at: \"%s\" is not an RFC 3339 time such as "
-                          "2024-01-10T00:00:00Z", optarg);
+                          "2024-01-10T00:00:00Z",
+                          optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -210,7 +213,6 @@ static int policy_lint(int argc, char **argv)
 const struct cli_command cli_policy_commands[] = {
     {"policy", "simulate", "evaluate what-if release and access cases",
      policy_simulate},
-    {"policy", "lint", "check policy files before they are used",
-     policy_lint},
+    {"policy", "lint", "check policy files before they are used", policy_lint},
     {NULL, NULL, NULL, NULL},
 };

@@ -207,7 +207,8 @@ static int cmd_sim(int argc, char **argv)
         size_t c;
 
         snprintf(name, sizeof(name), "sensors-%s.json", nations[k]);
-        if (cli_write_sensors(dir, name, sc.sensors, sc.n_sensors, nations[k]) < 0)
+        if (cli_write_sensors(dir, name, sc.sensors, sc.n_sensors, nations[k]) <
+            0)
             goto out;
         snprintf(name, sizeof(name), "plots-%s.jsonl", nations[k]);
         if (cli_write_plots(dir, name, &sc, p, n, nations[k], &c) < 0)

@@ -36,14 +36,30 @@ static int user_opts(int argc, char **argv, const char *usage, int nargs,
     optind = 0;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'N': o->node = optarg; break;
-        case 'c': o->clearance = optarg; break;
-        case 'n': o->nationality = optarg; break;
-        case 'C': o->categories = optarg; break;
-        case 'p': o->purposes = optarg; break;
-        case 'r': o->roles = optarg; break;
-        case 'a': o->as = optarg; break;
-        case 'j': o->json = true; break;
+        case 'N':
+            o->node = optarg;
+            break;
+        case 'c':
+            o->clearance = optarg;
+            break;
+        case 'n':
+            o->nationality = optarg;
+            break;
+        case 'C':
+            o->categories = optarg;
+            break;
+        case 'p':
+            o->purposes = optarg;
+            break;
+        case 'r':
+            o->roles = optarg;
+            break;
+        case 'a':
+            o->as = optarg;
+            break;
+        case 'j':
+            o->json = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
@@ -81,7 +97,8 @@ static const char add_usage[] =
     "\n"
     "Adds NAME to the register of cleared people, or replaces their entry.\n"
     "The clearance is a word of the scheme of the user's nation (by default\n"
-    "this node's): 極秘, 군사II급비밀, SECRET... Categories are the restrictive\n"
+    "this node's): 極秘, 군사II급비밀, SECRET... Categories are the "
+    "restrictive\n"
     "need-to-know categories held; purposes the duties served; roles one of\n"
     "watch-officer, analyst, security-officer, operator, civil-defence.\n";
 
@@ -104,9 +121,9 @@ static int cmd_add(int argc, char **argv)
         return rc;
     u = json_object();
     json_object_set_new(u, "name", json_string(argv[optind]));
-    json_object_set_new(u, "nationality",
-                        json_string(o.nationality ? o.nationality
-                                                  : n->cfg.nation));
+    json_object_set_new(
+        u, "nationality",
+        json_string(o.nationality ? o.nationality : n->cfg.nation));
     json_object_set_new(u, "clearance", json_string(o.clearance));
     json_object_set_new(u, "categories", split(o.categories));
     json_object_set_new(u, "purposes", split(o.purposes));
@@ -167,9 +184,9 @@ static int list_one(void *ctx, const struct gs_store_user *u)
         join(json_object_get(v, "roles"), roles, sizeof(roles));
         if (lc->doc)
             printf("%zu. %s (%s): cleared %s since %.10s; need to know: %s; "
-                   "duties: %s; roles: %s\n", lc->count,
-                   u->name, json_string_value(json_object_get(v,
-                                                              "nationality")),
+                   "duties: %s; roles: %s\n",
+                   lc->count, u->name,
+                   json_string_value(json_object_get(v, "nationality")),
                    json_string_value(json_object_get(v, "clearance")), when,
                    cats, purposes, roles);
         else
@@ -207,10 +224,11 @@ static int run_list(int argc, char **argv, const char *usage, bool doc)
         gs_time_format(gs_time_now(), when, sizeof(when));
         printf("REGISTER OF CLEARED PERSONS (GSOMIA Art. 6(e))\n"
                "facility: gsomia node %s of %s\n"
-               "as of:    %s\n\n", n->cfg.name, n->cfg.nation, when);
+               "as of:    %s\n\n",
+               n->cfg.name, n->cfg.nation, when);
     } else if (!lc.json) {
-        printf("%-16s %-3s %-14s %-24s %-20s %s\n", "NAME", "NAT",
-               "CLEARANCE", "NEED TO KNOW", "PURPOSES", "ROLES");
+        printf("%-16s %-3s %-14s %-24s %-20s %s\n", "NAME", "NAT", "CLEARANCE",
+               "NEED TO KNOW", "PURPOSES", "ROLES");
     }
     rc = gs_store_user_list(n->store, list_one, &lc);
     if (lc.json) {

@@ -10,10 +10,10 @@
 #include "item/key.h"
 
 static const struct cli_command *const groups[] = {
-    cli_node_commands,     cli_peer_commands,   cli_item_commands,
-    cli_user_commands,     cli_covenant_commands, cli_audit_commands,
-    cli_policy_commands,   cli_label_commands,  cli_track_commands,
-    cli_watch_commands,    cli_demo_commands,
+    cli_node_commands,   cli_peer_commands,     cli_item_commands,
+    cli_user_commands,   cli_covenant_commands, cli_audit_commands,
+    cli_policy_commands, cli_label_commands,    cli_track_commands,
+    cli_watch_commands,  cli_demo_commands,
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -31,8 +31,8 @@ static void usage(FILE *out)
             "Commands:\n");
     for (g = 0; g < N_GROUPS; g++)
         for (c = groups[g]; c->group != NULL; c++)
-            fprintf(out, "  %-10s %-10s %s\n", c->group,
-                    c->name ? c->name : "", c->summary);
+            fprintf(out, "  %-10s %-10s %s\n", c->group, c->name ? c->name : "",
+                    c->summary);
     fprintf(out, "\n"
                  "Run `gsomia COMMAND SUBCOMMAND --help` for the options of "
                  "each.\n"
@@ -75,10 +75,8 @@ int main(int argc, char **argv)
     }
     if (known_group) {
         if (argc < 3)
-            cli_error("`%s` needs a subcommand; see `gsomia --help`",
-                      argv[1]);
-        else if (strcmp(argv[2], "--help") == 0 ||
-                 strcmp(argv[2], "-h") == 0) {
+            cli_error("`%s` needs a subcommand; see `gsomia --help`", argv[1]);
+        else if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
             for (g = 0; g < N_GROUPS; g++)
                 for (c = groups[g]; c->group != NULL; c++)
                     if (strcmp(c->group, argv[1]) == 0)
@@ -86,8 +84,8 @@ int main(int argc, char **argv)
                                c->summary);
             return EXIT_OK;
         } else
-            cli_error("`%s %s` is not a command; see `gsomia --help`",
-                      argv[1], argv[2]);
+            cli_error("`%s %s` is not a command; see `gsomia --help`", argv[1],
+                      argv[2]);
         return EXIT_USAGE;
     }
     cli_error("`%s` is not a command; see `gsomia --help`", argv[1]);

@@ -140,7 +140,8 @@ int cli_parse_id(const char *hex, uint8_t id[GS_ITEM_ID_LEN])
 {
     if (gs_item_id_parse(hex, id) < 0) {
         cli_error("\"%s\" is not an item id (64 hex digits, as `gsomia "
-                  "item list` prints them)", hex);
+                  "item list` prints them)",
+                  hex);
         return EXIT_USAGE;
     }
     return EXIT_OK;

@@ -67,8 +67,7 @@ static Gsomia__ItemBody__PayloadCase payload_of(enum gs_kind k)
     return GSOMIA__ITEM_BODY__PAYLOAD__NOT_SET;
 }
 
-void gs_item_id_of(const uint8_t *body, size_t len,
-                   uint8_t id[GS_ITEM_ID_LEN])
+void gs_item_id_of(const uint8_t *body, size_t len, uint8_t id[GS_ITEM_ID_LEN])
 {
     crypto_hash_sha256(id, body, len);
 }
@@ -84,8 +83,8 @@ int gs_item_id_parse(const char *hex, uint8_t id[GS_ITEM_ID_LEN])
     const char *end = NULL;
 
     if (strlen(hex) != 2 * GS_ITEM_ID_LEN ||
-        sodium_hex2bin(id, GS_ITEM_ID_LEN, hex, strlen(hex), NULL, &n,
-                       &end) != 0 ||
+        sodium_hex2bin(id, GS_ITEM_ID_LEN, hex, strlen(hex), NULL, &n, &end) !=
+            0 ||
         n != GS_ITEM_ID_LEN || *end != '\0') {
         memset(id, 0, GS_ITEM_ID_LEN);
         return GS_ERR_INVALID;
@@ -176,8 +175,7 @@ int gs_item_label_from_pb(const struct gs_policy *p, const Gsomia__Label *pb,
         goto out;
     }
     json_object_set_new(o, "originator", json_string(pb->originator));
-    json_object_set_new(o, "classification",
-                        json_string(pb->classification));
+    json_object_set_new(o, "classification", json_string(pb->classification));
     json_object_set_new(o, "releasable_to", rel);
     json_object_set_new(o, "categories", cats);
     json_object_set_new(o, "purpose", json_string(pb->purpose));
@@ -220,8 +218,8 @@ static bool lang_ok(const char *s)
 {
     size_t i, n = strlen(s);
 
-    if (n < 2 || n > 35 || !((s[0] >= 'a' && s[0] <= 'z') ||
-                             (s[0] >= 'A' && s[0] <= 'Z')))
+    if (n < 2 || n > 35 ||
+        !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
         return false;
     for (i = 0; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
@@ -318,8 +316,10 @@ static int check_body(const struct gs_policy *p, struct gs_item *it,
     size_t i;
 
     if (b->version != 1) {
-        gs_diag_error(d, NULL, "item version %u is not supported (this "
-                      "node reads version 1)", b->version);
+        gs_diag_error(d, NULL,
+                      "item version %u is not supported (this "
+                      "node reads version 1)",
+                      b->version);
         return GS_ERR_UNSUPPORTED;
     }
     if (gs_item_kind_from_pb(b->kind, &it->kind) < 0) {
@@ -339,15 +339,18 @@ static int check_body(const struct gs_policy *p, struct gs_item *it,
     it->created = b->created_us;
     if (b->key_id.len != GS_KEY_ID_LEN || b->created_us < GS_TIME_MIN ||
         b->created_us > GS_TIME_MAX) {
-        gs_diag_error(d, NULL, "the key id or the creation time is "
+        gs_diag_error(d, NULL,
+                      "the key id or the creation time is "
                       "malformed");
         return GS_ERR_INVALID;
     }
     if (b->n_labels < 1 || b->n_labels > GS_ITEM_MAX_LABELS ||
         b->n_parents > GS_ITEM_MAX_PARENTS ||
         (b->supersedes.len != 0 && b->supersedes.len != GS_ITEM_ID_LEN)) {
-        gs_diag_error(d, NULL, "an item has 1 to %d labels and at most %d "
-                      "parents", GS_ITEM_MAX_LABELS, GS_ITEM_MAX_PARENTS);
+        gs_diag_error(d, NULL,
+                      "an item has 1 to %d labels and at most %d "
+                      "parents",
+                      GS_ITEM_MAX_LABELS, GS_ITEM_MAX_PARENTS);
         return GS_ERR_INVALID;
     }
     for (i = 0; i < b->n_parents; i++) {
@@ -362,7 +365,8 @@ static int check_body(const struct gs_policy *p, struct gs_item *it,
          * else. */
         if (b->n_parents != 0 || b->n_labels != 1 ||
             strcmp(b->labels[0]->originator, b->originator) != 0) {
-            gs_diag_error(d, NULL, "an original item has no parents and "
+            gs_diag_error(d, NULL,
+                          "an original item has no parents and "
                           "one label, its originator's");
             return GS_ERR_INVALID;
         }
@@ -370,7 +374,8 @@ static int check_body(const struct gs_policy *p, struct gs_item *it,
     case GSOMIA__RELATION__COPY:
     case GSOMIA__RELATION__TRANSLATION:
         if (b->n_parents != 1) {
-            gs_diag_error(d, NULL, "a copy or translation has exactly one "
+            gs_diag_error(d, NULL,
+                          "a copy or translation has exactly one "
                           "parent");
             return GS_ERR_INVALID;
         }
@@ -395,8 +400,8 @@ static int check_body(const struct gs_policy *p, struct gs_item *it,
         if (gs_item_label_from_pb(p, b->labels[i], it->arena, &labels[i], d) <
             0)
             return GS_ERR_INVALID;
-    if (gs_label_dominant((const struct gs_label *const *)labels,
-                          b->n_labels, it->arena, &dominant, d) < 0)
+    if (gs_label_dominant((const struct gs_label *const *)labels, b->n_labels,
+                          it->arena, &dominant, d) < 0)
         return GS_ERR_INVALID;
     it->labels = (const struct gs_label **)labels;
     it->n_labels = b->n_labels;
@@ -412,15 +417,18 @@ int gs_item_decode(const struct gs_policy *p, const uint8_t *buf, size_t len,
 
     *out = NULL;
     if (len > GS_ITEM_MAX_BYTES) {
-        gs_diag_error(d, NULL, "the item is %zu bytes; at most %u are "
-                      "accepted", len, GS_ITEM_MAX_BYTES);
+        gs_diag_error(d, NULL,
+                      "the item is %zu bytes; at most %u are "
+                      "accepted",
+                      len, GS_ITEM_MAX_BYTES);
         return GS_ERR_TOO_BIG;
     }
     it = gs_calloc(1, sizeof(*it));
     it->arena = gs_arena_new();
     it->env = gsomia__envelope__unpack(allocator, len, buf);
     if (it->env == NULL) {
-        gs_diag_error(d, NULL, "not an item envelope (protobuf decoding "
+        gs_diag_error(d, NULL,
+                      "not an item envelope (protobuf decoding "
                       "failed)");
         goto out;
     }
@@ -471,8 +479,7 @@ void gs_item_free(struct gs_item *it)
 static int verify_one(const struct gs_item *it, const Gsomia__Signature *s,
                       const struct gs_keyring *kr)
 {
-    const struct gs_pubkey *k = gs_keyring_find(kr, s->nation,
-                                                s->key_id.data);
+    const struct gs_pubkey *k = gs_keyring_find(kr, s->nation, s->key_id.data);
 
     if (k == NULL)
         return GS_ERR_NOT_FOUND;
@@ -489,10 +496,11 @@ int gs_item_verify(const struct gs_item *it, const struct gs_keyring *kr,
     int rc;
 
     if (strcmp(first->nation, it->originator) != 0 ||
-        memcmp(first->key_id.data, it->body->key_id.data, GS_KEY_ID_LEN) !=
-            0) {
-        gs_diag_error(d, NULL, "the first signature is not the "
-                      "originator's (%s)", it->originator);
+        memcmp(first->key_id.data, it->body->key_id.data, GS_KEY_ID_LEN) != 0) {
+        gs_diag_error(d, NULL,
+                      "the first signature is not the "
+                      "originator's (%s)",
+                      it->originator);
         return GS_ERR_VERIFY;
     }
     for (i = 0; i < it->env->n_signatures; i++) {
@@ -501,15 +509,17 @@ int gs_item_verify(const struct gs_item *it, const struct gs_keyring *kr,
         rc = verify_one(it, s, kr);
         if (rc == GS_ERR_NOT_FOUND) {
             sodium_bin2hex(hex, sizeof(hex), s->key_id.data, GS_KEY_ID_LEN);
-            gs_diag_error(d, NULL, "signature %zu is by a key of %s (%s) "
-                          "that this node does not know", i + 1, s->nation,
-                          hex);
+            gs_diag_error(d, NULL,
+                          "signature %zu is by a key of %s (%s) "
+                          "that this node does not know",
+                          i + 1, s->nation, hex);
             return GS_ERR_VERIFY;
         }
         if (rc < 0) {
-            gs_diag_error(d, NULL, "signature %zu, by %s, does not match the "
-                          "item: it was changed after signing", i + 1,
-                          s->nation);
+            gs_diag_error(d, NULL,
+                          "signature %zu, by %s, does not match the "
+                          "item: it was changed after signing",
+                          i + 1, s->nation);
             return GS_ERR_VERIFY;
         }
     }
@@ -560,8 +570,7 @@ static int pack_envelope(const uint8_t *body, size_t body_len,
 }
 
 int gs_item_seal(Gsomia__ItemBody *body, const struct gs_signer *s,
-                 gs_time_t now, struct gs_buf *out,
-                 uint8_t id[GS_ITEM_ID_LEN])
+                 gs_time_t now, struct gs_buf *out, uint8_t id[GS_ITEM_ID_LEN])
 {
     Gsomia__Signature sig = GSOMIA__SIGNATURE__INIT, *sigs[1] = {&sig};
     uint8_t sigbytes[GS_SIG_LEN];
@@ -652,16 +661,15 @@ int gs_item_merge_signatures(const struct gs_item *a, const struct gs_item *b,
                 dup = strcmp(sigs[j]->nation, s->nation) == 0 &&
                       memcmp(sigs[j]->key_id.data, s->key_id.data,
                              GS_KEY_ID_LEN) == 0;
-            if (!dup && n < GS_ITEM_MAX_SIGNATURES &&
-                verify_one(a, s, kr) == 0)
+            if (!dup && n < GS_ITEM_MAX_SIGNATURES && verify_one(a, s, kr) == 0)
                 sigs[n++] = s;
         }
     }
     /* The originator's signature stays first (gs_item_verify wants it). */
     for (i = 1; i < n; i++) {
         if (strcmp(sigs[i]->nation, a->originator) == 0 &&
-            memcmp(sigs[i]->key_id.data, a->body->key_id.data,
-                   GS_KEY_ID_LEN) == 0) {
+            memcmp(sigs[i]->key_id.data, a->body->key_id.data, GS_KEY_ID_LEN) ==
+                0) {
             Gsomia__Signature *t = sigs[0];
 
             sigs[0] = sigs[i];

@@ -83,8 +83,7 @@ bool gs_item_signed_by(const struct gs_item *it, const struct gs_keyring *kr,
  * sealed.
  */
 int gs_item_seal(Gsomia__ItemBody *body, const struct gs_signer *s,
-                 gs_time_t now, struct gs_buf *out,
-                 uint8_t id[GS_ITEM_ID_LEN]);
+                 gs_time_t now, struct gs_buf *out, uint8_t id[GS_ITEM_ID_LEN]);
 /* Adds s's signature to an encoded envelope (a co-signed agreement). */
 int gs_item_cosign(const uint8_t *env, size_t len, const struct gs_signer *s,
                    struct gs_buf *out);
@@ -100,8 +99,7 @@ int gs_item_merge_signatures(const struct gs_item *a, const struct gs_item *b,
                              size_t *count);
 
 /* The item id of a body, SHA-256. */
-void gs_item_id_of(const uint8_t *body, size_t len,
-                   uint8_t id[GS_ITEM_ID_LEN]);
+void gs_item_id_of(const uint8_t *body, size_t len, uint8_t id[GS_ITEM_ID_LEN]);
 void gs_item_id_hex(const uint8_t id[GS_ITEM_ID_LEN], char out[GS_ITEM_ID_HEX]);
 /* Parses 64 hex digits; GS_ERR_INVALID otherwise. */
 int gs_item_id_parse(const char *hex, uint8_t id[GS_ITEM_ID_LEN]);

@@ -74,8 +74,8 @@ static uint8_t *with_context(const char *context, const uint8_t *msg,
     return buf;
 }
 
-void gs_sign(const struct gs_signer *s, const char *context,
-             const uint8_t *msg, size_t len, uint8_t sig[GS_SIG_LEN])
+void gs_sign(const struct gs_signer *s, const char *context, const uint8_t *msg,
+             size_t len, uint8_t sig[GS_SIG_LEN])
 {
     size_t total;
     uint8_t *buf = with_context(context, msg, len, &total);

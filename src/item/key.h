@@ -45,8 +45,8 @@ void gs_signer_seed(const struct gs_signer *s, uint8_t seed[GS_SEED_LEN]);
 void gs_signer_wipe(struct gs_signer *s);
 
 /* Signs "context" || 0x00 || msg. */
-void gs_sign(const struct gs_signer *s, const char *context,
-             const uint8_t *msg, size_t len, uint8_t sig[GS_SIG_LEN]);
+void gs_sign(const struct gs_signer *s, const char *context, const uint8_t *msg,
+             size_t len, uint8_t sig[GS_SIG_LEN]);
 /* 0 when sig is pk's signature of context || 0x00 || msg, else
  * GS_ERR_VERIFY. */
 int gs_verify(const uint8_t pk[GS_PK_LEN], const char *context,

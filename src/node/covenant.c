@@ -63,11 +63,9 @@ static void examine(struct gs_node *n, struct gs_policy *scratch,
     gs_buf_init(&who, 1024);
     gs_buf_init(&missing, 1024);
     gs_item_id_hex(it->id, hex);
-    snprintf(name, sizeof(name), "%s item %.16s", gs_kind_name(it->kind),
-             hex);
+    snprintf(name, sizeof(name), "%s item %.16s", gs_kind_name(it->kind), hex);
     for (i = 0; i < it->env->n_signatures; i++)
-        if (gs_item_signed_by(it, &n->keyring,
-                              it->env->signatures[i]->nation))
+        if (gs_item_signed_by(it, &n->keyring, it->env->signatures[i]->nation))
             gs_buf_printf(&who, "%s%s", who.len ? ", " : "",
                           it->env->signatures[i]->nation);
     e->c.signed_by = gs_arena_strdup(a, gs_buf_str(&who));
@@ -120,9 +118,9 @@ out:
 
 struct walk {
     struct gs_node *n;
-    struct gs_policy *p;   /* being built */
+    struct gs_policy *p; /* being built */
     struct gs_arena *a;
-    gs_covenant_cb cb;     /* NULL when building the policy */
+    gs_covenant_cb cb; /* NULL when building the policy */
     void *ctx;
     uint8_t (*ids)[GS_ITEM_ID_LEN];
     size_t n_ids;
@@ -176,9 +174,8 @@ static int walk_kind(struct walk *w, enum gs_kind kind)
             }
         }
         if (!e.c.in_effect)
-            GS_LOG_INFO("%s %s does not take effect: %s",
-                        gs_kind_name(kind), e.c.id ? e.c.id : "?",
-                        e.c.problem);
+            GS_LOG_INFO("%s %s does not take effect: %s", gs_kind_name(kind),
+                        e.c.id ? e.c.id : "?", e.c.problem);
         if (w->cb != NULL)
             rc = w->cb(w->ctx, &e.c);
         gs_diag_free(&d);
@@ -260,9 +257,10 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
 
         rc = gs_agreement_from_json(n->policy, &c, doc.root, a, &ag);
         if (rc == 0 && !gs_agreement_is_party(ag, n->cfg.nation)) {
-            gs_diag_error(d, NULL, "%s is not a party to %s: only a party "
-                          "proposes or signs an agreement", n->cfg.nation,
-                          ag->id);
+            gs_diag_error(d, NULL,
+                          "%s is not a party to %s: only a party "
+                          "proposes or signs an agreement",
+                          n->cfg.nation, ag->id);
             rc = GS_ERR_DENIED;
         }
         /* Addressed to every party: each sends it on with its signature;
@@ -273,8 +271,10 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
             size_t k;
 
             if (!gs_nation_valid(notify[i])) {
-                gs_diag_error(d, NULL, "--notify %s is not an ISO 3166-1 "
-                              "alpha-3 code", notify[i]);
+                gs_diag_error(d, NULL,
+                              "--notify %s is not an ISO 3166-1 "
+                              "alpha-3 code",
+                              notify[i]);
                 rc = GS_ERR_INVALID;
                 break;
             }
@@ -284,8 +284,10 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
             if (k < l.n_releasable_to)
                 continue;
             if (l.n_releasable_to == GS_ITEM_MAX_LABELS) {
-                gs_diag_error(d, NULL, "an agreement is addressed to at "
-                              "most %d nations", GS_ITEM_MAX_LABELS);
+                gs_diag_error(d, NULL,
+                              "an agreement is addressed to at "
+                              "most %d nations",
+                              GS_ITEM_MAX_LABELS);
                 rc = GS_ERR_INVALID;
                 break;
             }
@@ -299,7 +301,8 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
 
         rc = gs_consent_from_json(&c, doc.root, a, &k);
         if (rc == 0 && strcmp(k->grantor, n->cfg.nation) != 0) {
-            gs_diag_error(d, NULL, "only the originator grants consent to "
+            gs_diag_error(d, NULL,
+                          "only the originator grants consent to "
                           "pass its information: the grantor must be %s",
                           n->cfg.nation);
             rc = GS_ERR_DENIED;
@@ -323,8 +326,10 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
             k = gs_policy_consent(n->policy, r->consent);
             if (k == NULL || strcmp(r->grantor, n->cfg.nation) != 0 ||
                 strcmp(k->grantor, n->cfg.nation) != 0) {
-                gs_diag_error(d, NULL, "%s revokes only consents it granted "
-                              "and that are in effect here", n->cfg.nation);
+                gs_diag_error(d, NULL,
+                              "%s revokes only consents it granted "
+                              "and that are in effect here",
+                              n->cfg.nation);
                 rc = GS_ERR_DENIED;
             }
         }
@@ -376,13 +381,16 @@ int gs_node_cosign(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     gs_buf_init(&out, GS_ITEM_MAX_BYTES);
     rc = gs_store_item_get(n->store, id, NULL, &env);
     if (rc == GS_ERR_NOT_FOUND)
-        gs_diag_error(d, NULL, "no such item here; import the agreement "
+        gs_diag_error(d, NULL,
+                      "no such item here; import the agreement "
                       "item first");
     if (rc == 0)
         rc = gs_item_decode(n->policy, env.data, env.len, &it, d);
     if (rc == 0 && it->kind != GS_KIND_AGREEMENT) {
-        gs_diag_error(d, NULL, "item is a %s; only agreements are "
-                      "co-signed", gs_kind_name(it->kind));
+        gs_diag_error(d, NULL,
+                      "item is a %s; only agreements are "
+                      "co-signed",
+                      gs_kind_name(it->kind));
         rc = GS_ERR_INVALID;
     }
     if (rc == 0) {
@@ -392,10 +400,10 @@ int gs_node_cosign(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
                           e.c.problem);
             rc = GS_ERR_INVALID;
         } else if (strstr(e.c.missing, n->cfg.nation) == NULL) {
-            gs_diag_error(d, NULL, "%s", strstr(e.c.signed_by,
-                                                n->cfg.nation)
-                                             ? "this node already signed it"
-                                             : "this node is not a party");
+            gs_diag_error(d, NULL, "%s",
+                          strstr(e.c.signed_by, n->cfg.nation)
+                              ? "this node already signed it"
+                              : "this node is not a party");
             rc = GS_ERR_STATE;
         }
     }

@@ -50,8 +50,8 @@ int gs_node_cosign(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
 struct gs_covenant {
     uint8_t item[GS_ITEM_ID_LEN];
     enum gs_kind kind;
-    const char *id;      /* the object's own id ("JPN-KOR-2016") */
-    const char *title;   /* agreements; NULL otherwise */
+    const char *id;        /* the object's own id ("JPN-KOR-2016") */
+    const char *title;     /* agreements; NULL otherwise */
     const char *signed_by; /* "KOR, JPN" */
     const char *missing;   /* parties yet to sign ("" when none) */
     const char *problem;   /* why it does not take effect, or NULL */

@@ -31,8 +31,10 @@ static void sender_check(struct gs_node *n, const char *sender,
                      gs_kind_name(it->kind), n->cfg.nation);
         } else {
             dec->reason = GS_REASON_NOT_RELEASABLE;
-            snprintf(dec->detail, sizeof(dec->detail), "a %s not addressed "
-                     "to %s", gs_kind_name(it->kind), n->cfg.nation);
+            snprintf(dec->detail, sizeof(dec->detail),
+                     "a %s not addressed "
+                     "to %s",
+                     gs_kind_name(it->kind), n->cfg.nation);
         }
         return;
     }
@@ -75,8 +77,10 @@ int gs_exchange_receive(struct gs_node *n, const char *sender,
         gs_item_free(it);
         return rc;
     }
-    snprintf(detail, sizeof(detail), "refused from %s, who may not give it "
-             "to %s: %s", sender, n->cfg.nation, dec.detail);
+    snprintf(detail, sizeof(detail),
+             "refused from %s, who may not give it "
+             "to %s: %s",
+             sender, n->cfg.nation, dec.detail);
     memset(&r, 0, sizeof(r));
     r.action = GS_AUDIT_RECEIPT;
     r.actor = sender;
@@ -158,8 +162,8 @@ static int collect_peer(void *ctx, const struct gs_store_peer *p)
 static bool candidate(const struct gs_node *n, const struct pending *p,
                       const char *peer)
 {
-    bool local = strcmp(p->source, "local") == 0 ||
-                 strcmp(p->source, "import") == 0;
+    bool local =
+        strcmp(p->source, "local") == 0 || strcmp(p->source, "import") == 0;
 
     /* Not back to where it came from, nor to the nation that made it. A
      * contributor to a derived item does get it: it learns what the
@@ -200,8 +204,7 @@ int gs_exchange_route(struct gs_node *n, size_t *queued)
         for (j = 0; rc == 0 && j < ps.n; j++) {
             if (!candidate(n, &c.p[i], ps.nations[j]))
                 continue;
-            rc = gs_hold_release_check(n, c.p[i].id, ps.nations[j], &dec,
-                                       &d);
+            rc = gs_hold_release_check(n, c.p[i].id, ps.nations[j], &dec, &d);
             if (rc == GS_ERR_DENIED) {
                 rc = 0;
                 continue;
@@ -280,8 +283,8 @@ int gs_exchange_fill(struct gs_node *n, const char *peer, uint64_t after,
     struct gs_buf env;
     struct gs_diag d;
     size_t i;
-    int rc = gs_store_outbox_list(n->store, peer, after, limit,
-                                  collect_entry, &f);
+    int rc =
+        gs_store_outbox_list(n->store, peer, after, limit, collect_entry, &f);
 
     gs_diag_init(&d);
     gs_buf_init(&env, GS_ITEM_MAX_BYTES);
@@ -345,8 +348,8 @@ static int consider(void *ctx, const struct gs_store_record *r)
             }
         }
         if (c->item_theirs) {
-            c->indices = gs_reallocarray(c->indices, c->count + 1,
-                                         sizeof(*c->indices));
+            c->indices =
+                gs_reallocarray(c->indices, c->count + 1, sizeof(*c->indices));
             c->indices[c->count++] = r->index;
         }
     }
@@ -354,10 +357,9 @@ static int consider(void *ctx, const struct gs_store_record *r)
     return 0;
 }
 
-int gs_exchange_records_for(struct gs_node *n, const char *asker,
-                            uint64_t from, size_t max, size_t scan,
-                            gs_exchange_proof_cb cb, void *ctx,
-                            uint64_t *next)
+int gs_exchange_records_for(struct gs_node *n, const char *asker, uint64_t from,
+                            size_t max, size_t scan, gs_exchange_proof_cb cb,
+                            void *ctx, uint64_t *next)
 {
     struct concern c;
     struct gs_tree_head h;

@@ -59,9 +59,8 @@ int gs_exchange_fill(struct gs_node *n, const char *peer, uint64_t after,
  * time, 0 when the log was read to its end.
  */
 typedef int (*gs_exchange_proof_cb)(void *ctx, const char *proof);
-int gs_exchange_records_for(struct gs_node *n, const char *asker,
-                            uint64_t from, size_t max, size_t scan,
-                            gs_exchange_proof_cb cb, void *ctx,
-                            uint64_t *next);
+int gs_exchange_records_for(struct gs_node *n, const char *asker, uint64_t from,
+                            size_t max, size_t scan, gs_exchange_proof_cb cb,
+                            void *ctx, uint64_t *next);
 
 #endif

@@ -132,8 +132,7 @@ static int store_item(struct gs_node *n, const struct gs_item *it,
     m.marking = gs_hold_marking(n, it->labels, it->n_labels);
     rc = gs_store_item_put(n->store, &m, env, len);
     for (i = 0; rc == 0 && i < it->body->n_parents; i++)
-        rc = gs_store_relation_add(n->store, it->id,
-                                   it->body->parents[i].data,
+        rc = gs_store_relation_add(n->store, it->id, it->body->parents[i].data,
                                    (enum gs_relation)it->body->relation);
     gs_free(m.labels);
     gs_free(m.marking);
@@ -142,9 +141,8 @@ static int store_item(struct gs_node *n, const struct gs_item *it,
 
 /* Seals, checks and stores a new item of ours; records action. */
 static int store_new(struct gs_node *n, Gsomia__ItemBody *body,
-                     const char *actor, const char *action,
-                     const char *detail, uint8_t id[GS_ITEM_ID_LEN],
-                     struct gs_diag *d)
+                     const char *actor, const char *action, const char *detail,
+                     uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d)
 {
     struct gs_audit_record r;
     struct gs_item *it = NULL;
@@ -174,9 +172,8 @@ static int store_new(struct gs_node *n, Gsomia__ItemBody *body,
     return rc;
 }
 
-int gs_hold_create(struct gs_node *n, Gsomia__ItemBody *body,
-                   const char *actor, uint8_t id[GS_ITEM_ID_LEN],
-                   struct gs_diag *d)
+int gs_hold_create(struct gs_node *n, Gsomia__ItemBody *body, const char *actor,
+                   uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d)
 {
     enum gs_kind kind;
     char detail[128];
@@ -345,8 +342,7 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
     if (rc < 0) {
         /* Record the failure, tell the originator, keep nothing. */
         bad = rc;
-        snprintf(detail, sizeof(detail), "rejected: %s",
-                 gs_diag_first(&why));
+        snprintf(detail, sizeof(detail), "rejected: %s", gs_diag_first(&why));
         memset(&r, 0, sizeof(r));
         r.action = GS_AUDIT_VERIFY_FAILED;
         r.actor = actor;
@@ -355,8 +351,7 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
         r.decision = "deny";
         r.detail = detail;
         rc = gs_node_audit(n, &r);
-        if (rc == 0 && origin[0] != '\0' &&
-            strcmp(origin, n->cfg.nation) != 0)
+        if (rc == 0 && origin[0] != '\0' && strcmp(origin, n->cfg.nation) != 0)
             rc = gs_hold_report_compromise(
                 n, it != NULL ? id : NULL, origin,
                 bad == GS_ERR_VERIFY ? "BAD_SIGNATURE" : "MALFORMED_ITEM",
@@ -373,8 +368,8 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
 }
 
 int gs_hold_receive_checked(struct gs_node *n, const struct gs_item *it,
-                            const uint8_t *buf, size_t len,
-                            const char *source, const char *actor)
+                            const uint8_t *buf, size_t len, const char *source,
+                            const char *actor)
 {
     struct gs_audit_record r;
     const char *peer = gs_nation_valid(source) ? source : NULL;
@@ -386,9 +381,9 @@ int gs_hold_receive_checked(struct gs_node *n, const struct gs_item *it,
         rc = merge_signatures(n, it, actor, peer);
     else if (rc == GS_ERR_EXISTS) {
         return rc;
-    } else if (rc == 0 && (it->kind == GS_KIND_AGREEMENT ||
-                           it->kind == GS_KIND_CONSENT ||
-                           it->kind == GS_KIND_REVOCATION)) {
+    } else if (rc == 0 &&
+               (it->kind == GS_KIND_AGREEMENT || it->kind == GS_KIND_CONSENT ||
+                it->kind == GS_KIND_REVOCATION)) {
         rc = gs_node_load_policy(n);
     } else if (rc == 0 && (it->kind == GS_KIND_RECLASSIFICATION ||
                            it->kind == GS_KIND_RETRACTION)) {
@@ -420,8 +415,10 @@ int gs_hold_user(struct gs_node *n, const char *name, struct gs_arena *a,
     *out = NULL;
     rc = gs_store_user_get(n->store, name, &row);
     if (rc == GS_ERR_NOT_FOUND) {
-        gs_diag_error(d, NULL, "no user \"%s\" is in the register of cleared "
-                      "people; add one with `gsomia user add`", name);
+        gs_diag_error(d, NULL,
+                      "no user \"%s\" is in the register of cleared "
+                      "people; add one with `gsomia user add`",
+                      name);
         return rc;
     }
     if (rc < 0)
@@ -450,8 +447,10 @@ int gs_hold_user_put(struct gs_node *n, const json_t *user, const char *actor,
     }
     if (rc == 0) {
         memset(&r, 0, sizeof(r));
-        snprintf(detail, sizeof(detail), "%s (%s) registered with clearance "
-                 "%s", u->name, u->nationality, u->clearance);
+        snprintf(detail, sizeof(detail),
+                 "%s (%s) registered with clearance "
+                 "%s",
+                 u->name, u->nationality, u->clearance);
         r.action = GS_AUDIT_USER;
         r.actor = actor;
         r.detail = detail;
@@ -464,9 +463,8 @@ int gs_hold_user_put(struct gs_node *n, const json_t *user, const char *actor,
 
 /* Records an access decision; on a denial of a partner's item, reports it
  * to each foreign originator (a forbidden access attempt, Art. 17). */
-static int record_access(struct gs_node *n, const uint8_t *id,
-                         const char *user, const char *what,
-                         const struct gs_decision *dec,
+static int record_access(struct gs_node *n, const uint8_t *id, const char *user,
+                         const char *what, const struct gs_decision *dec,
                          const struct gs_label *const *labels, size_t count,
                          struct gs_diag *d)
 {
@@ -494,8 +492,8 @@ static int record_access(struct gs_node *n, const uint8_t *id,
         for (j = 0; j < i && !seen; j++)
             seen = strcmp(labels[j]->originator, o) == 0;
         if (!seen)
-            rc = gs_hold_report_compromise(n, id, o, "ACCESS_DENIED",
-                                           detail, d);
+            rc =
+                gs_hold_report_compromise(n, id, o, "ACCESS_DENIED", detail, d);
     }
     return rc;
 }
@@ -533,8 +531,10 @@ int gs_hold_read(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     rc = gs_hold_user(n, user, a, &u, d);
     if (rc < 0) {
         /* Someone not in the register asked: record it as a denial. */
-        snprintf(dec->detail, sizeof(dec->detail), "\"%s\" is not in the "
-                 "register of cleared people", user);
+        snprintf(dec->detail, sizeof(dec->detail),
+                 "\"%s\" is not in the "
+                 "register of cleared people",
+                 user);
         dec->reason = GS_REASON_MALFORMED;
         rc = record_access(n, id, user, what, dec, labels, count, d);
         rc = rc < 0 ? rc : GS_ERR_DENIED;
@@ -633,8 +633,10 @@ int gs_hold_translate(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
         doc.data.len = len;
         body.document = &doc;
     } else {
-        gs_diag_error(d, NULL, "only reports and documents are translated, "
-                      "not a %s", gs_kind_name(it->kind));
+        gs_diag_error(d, NULL,
+                      "only reports and documents are translated, "
+                      "not a %s",
+                      gs_kind_name(it->kind));
         rc = GS_ERR_INVALID;
         goto out;
     }
@@ -674,7 +676,8 @@ int gs_hold_destroy(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
 
     memset(&m, 0, sizeof(m));
     if (strcmp(operator_, witness) == 0) {
-        gs_diag_error(d, NULL, "the operator and the witness must be two "
+        gs_diag_error(d, NULL,
+                      "the operator and the witness must be two "
                       "different people");
         rc = GS_ERR_INVALID;
         goto out;
@@ -738,9 +741,10 @@ int gs_hold_destroy(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
         struct gs_audit_record r;
 
         id_hex(record, hex);
-        snprintf(detail, sizeof(detail), "destroyed by %s, witnessed by %s "
-                 "(%s): its content key is erased; record %s", op->name,
-                 wit->name, method, hex);
+        snprintf(detail, sizeof(detail),
+                 "destroyed by %s, witnessed by %s "
+                 "(%s): its content key is erased; record %s",
+                 op->name, wit->name, method, hex);
         memset(&r, 0, sizeof(r));
         r.action = GS_AUDIT_DESTRUCTION;
         r.actor = op->name;
@@ -767,16 +771,15 @@ static int released_to(void *ctx, const char *nation, gs_time_t at)
 }
 
 /* A reclassification or retraction goes wherever its item went. */
-static bool follows_item(const struct gs_node *n,
-                         const struct gs_store_item *m, const char *to)
+static bool follows_item(const struct gs_node *n, const struct gs_store_item *m,
+                         const char *to)
 {
     struct gs_buf env;
     struct gs_item *it = NULL;
     const uint8_t *target = NULL;
     bool yes = false;
 
-    if (m->kind != GS_KIND_RECLASSIFICATION &&
-        m->kind != GS_KIND_RETRACTION)
+    if (m->kind != GS_KIND_RECLASSIFICATION && m->kind != GS_KIND_RETRACTION)
         return false;
     gs_buf_init(&env, GS_ITEM_MAX_BYTES);
     if (gs_store_item_get(n->store, m->id, NULL, &env) == 0 &&
@@ -784,8 +787,7 @@ static bool follows_item(const struct gs_node *n,
         target = m->kind == GS_KIND_RECLASSIFICATION
                      ? it->body->reclassification->item.data
                      : it->body->retraction->item.data;
-        yes = gs_store_releases(n->store, target, released_to,
-                                (void *)to) == 1;
+        yes = gs_store_releases(n->store, target, released_to, (void *)to) == 1;
     }
     gs_item_free(it);
     gs_buf_free(&env);
@@ -802,11 +804,11 @@ static int decide_addressed(const struct gs_node *n,
         dec->reason = GS_REASON_ITEM_NOT_ACTIVE;
         snprintf(dec->detail, sizeof(dec->detail), "the %s is %s",
                  gs_kind_name(m->kind), gs_item_state_name(m->state));
-    } else if (count == 1 && (gs_label_releasable(labels[0], to) ||
-                              follows_item(n, m, to))) {
+    } else if (count == 1 &&
+               (gs_label_releasable(labels[0], to) || follows_item(n, m, to))) {
         dec->reason = GS_REASON_ALLOWED;
-        snprintf(dec->detail, sizeof(dec->detail),
-                 "%s item addressed to %s", gs_kind_name(m->kind), to);
+        snprintf(dec->detail, sizeof(dec->detail), "%s item addressed to %s",
+                 gs_kind_name(m->kind), to);
         snprintf(dec->marking, sizeof(dec->marking), "%s",
                  labels[0]->classification);
     } else {
@@ -860,8 +862,7 @@ static int release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     if (gs_kind_is_addressed(m.kind))
         rc = decide_addressed(n, &m, labels, count, to, dec);
     else
-        rc = gs_decide_release(n->policy, n->cfg.nation, to, now, &ref,
-                               dec);
+        rc = gs_decide_release(n->policy, n->cfg.nation, to, now, &ref, dec);
     if (rc < 0 && dec->reason != GS_REASON_MALFORMED)
         goto out;
     if (!sending && gs_decision_allowed(dec)) {
@@ -894,8 +895,8 @@ out:
 }
 
 int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
-                    const char *to, struct gs_buf *env,
-                    struct gs_decision *dec, struct gs_diag *d)
+                    const char *to, struct gs_buf *env, struct gs_decision *dec,
+                    struct gs_diag *d)
 {
     return release(n, id, to, true, env, dec, d);
 }
@@ -963,8 +964,8 @@ static int apply_change(struct gs_node *n, const struct gs_item *change)
     memset(&r, 0, sizeof(r));
     r.item = target;
     if (change->kind == GS_KIND_RECLASSIFICATION) {
-        rc = gs_item_label_from_pb(n->policy, b->reclassification->label, a,
-                                   &l, NULL);
+        rc = gs_item_label_from_pb(n->policy, b->reclassification->label, a, &l,
+                                   NULL);
         if (rc < 0 || strcmp(l->originator, change->originator) != 0) {
             rc = 0; /* checked when the change was made; skip if not */
             goto out;
@@ -1033,13 +1034,14 @@ static int make_change(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
         gs_diag_error(d, NULL, "no item %s is held here", hex);
     }
     if (rc == 0 && strcmp(m.originator, n->cfg.nation) != 0) {
-        gs_diag_error(d, NULL, "only the originator (%s) changes the "
+        gs_diag_error(d, NULL,
+                      "only the originator (%s) changes the "
                       "classification of its item or retracts it",
                       m.originator);
         rc = GS_ERR_DENIED;
     }
-    if (rc == 0 && label != NULL && strcmp(label->originator,
-                                           n->cfg.nation) != 0) {
+    if (rc == 0 && label != NULL &&
+        strcmp(label->originator, n->cfg.nation) != 0) {
         gs_diag_error(d, NULL, "the new label's originator must be %s",
                       n->cfg.nation);
         rc = GS_ERR_INVALID;

@@ -27,9 +27,8 @@
  * Seals body with the node's key and stores it as an item made here;
  * actor is the user (or "node") who made it. id gets the item id.
  */
-int gs_hold_create(struct gs_node *n, Gsomia__ItemBody *body,
-                   const char *actor, uint8_t id[GS_ITEM_ID_LEN],
-                   struct gs_diag *d);
+int gs_hold_create(struct gs_node *n, Gsomia__ItemBody *body, const char *actor,
+                   uint8_t id[GS_ITEM_ID_LEN], struct gs_diag *d);
 
 /*
  * Stores an item made elsewhere (buf, len: an encoded envelope) after
@@ -47,8 +46,8 @@ int gs_hold_receive(struct gs_node *n, const uint8_t *buf, size_t len,
 /* gs_hold_receive for an item already decoded and verified (the bytes it
  * came from: buf, len). */
 int gs_hold_receive_checked(struct gs_node *n, const struct gs_item *it,
-                            const uint8_t *buf, size_t len,
-                            const char *source, const char *actor);
+                            const uint8_t *buf, size_t len, const char *source,
+                            const char *actor);
 
 /*
  * Reads an item for user (a name in the register) for the purpose `what`
@@ -92,8 +91,8 @@ int gs_hold_destroy(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
  * inventory; otherwise GS_ERR_DENIED with dec saying why.
  */
 int gs_hold_release(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
-                    const char *to, struct gs_buf *env,
-                    struct gs_decision *dec, struct gs_diag *d);
+                    const char *to, struct gs_buf *env, struct gs_decision *dec,
+                    struct gs_diag *d);
 
 /* The same decision taken when an item is queued for a peer: recorded only
  * when denied (an allowed release is recorded when it is sent). 0, or

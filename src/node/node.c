@@ -74,8 +74,10 @@ static int read_secret(const char *path, uint8_t *out, size_t n,
         return GS_ERR_NOT_FOUND;
     }
     if ((st.st_mode & 077) != 0) {
-        gs_diag_error(d, &pos, "may be read by others (mode %03o); a key "
-                      "must be private: chmod 600 it", st.st_mode & 0777);
+        gs_diag_error(d, &pos,
+                      "may be read by others (mode %03o); a key "
+                      "must be private: chmod 600 it",
+                      st.st_mode & 0777);
         return GS_ERR_DENIED;
     }
     gs_buf_init(&b, 1024);
@@ -114,8 +116,7 @@ static int make_dir(const char *path, struct gs_diag *d)
     struct gs_pos pos = {path, 0, 0};
 
     if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-        gs_diag_error(d, &pos, "cannot create the folder: %s",
-                      strerror(errno));
+        gs_diag_error(d, &pos, "cannot create the folder: %s", strerror(errno));
         return GS_ERR_IO;
     }
     return 0;
@@ -135,13 +136,17 @@ int gs_node_init(const char *dir, const char *nation, const char *name,
     int rc, i;
 
     if (!gs_nation_valid(nation)) {
-        gs_diag_error(d, NULL, "\"%s\" is not an ISO 3166-1 alpha-3 nation "
-                      "code such as KOR", nation);
+        gs_diag_error(d, NULL,
+                      "\"%s\" is not an ISO 3166-1 alpha-3 nation "
+                      "code such as KOR",
+                      nation);
         return GS_ERR_INVALID;
     }
     if (!pj_ident_valid(name)) {
-        gs_diag_error(d, NULL, "the node name \"%s\" must be 1 to 64 of "
-                      "A-Z a-z 0-9 . _ -", name);
+        gs_diag_error(d, NULL,
+                      "the node name \"%s\" must be 1 to 64 of "
+                      "A-Z a-z 0-9 . _ -",
+                      name);
         return GS_ERR_INVALID;
     }
     if (listen != NULL && listen[0] != '\0') {
@@ -150,13 +155,16 @@ int gs_node_init(const char *dir, const char *nation, const char *name,
 
         if (strlen(listen) >= GS_ADDRESS_MAX ||
             gs_address_parse(listen, host, sizeof(host), &port) < 0) {
-            gs_diag_error(d, NULL, "the address \"%s\" must be HOST:PORT, "
-                          "such as 127.0.0.1:7400", listen);
+            gs_diag_error(d, NULL,
+                          "the address \"%s\" must be HOST:PORT, "
+                          "such as 127.0.0.1:7400",
+                          listen);
             return GS_ERR_INVALID;
         }
     }
     if (access(dir, F_OK) == 0 && !dir_is_empty(dir)) {
-        gs_diag_error(d, &pos, "already exists and is not empty; gsomia "
+        gs_diag_error(d, &pos,
+                      "already exists and is not empty; gsomia "
                       "init never overwrites a node");
         return GS_ERR_EXISTS;
     }
@@ -211,8 +219,7 @@ int gs_node_init(const char *dir, const char *nation, const char *name,
         rc = gs_node_begin(n);
     if (rc == 0) {
         memset(&r, 0, sizeof(r));
-        snprintf(detail, sizeof(detail), "node %s of %s created", name,
-                 nation);
+        snprintf(detail, sizeof(detail), "node %s of %s created", name, nation);
         r.action = GS_AUDIT_IDENTITY;
         r.actor = "node";
         r.detail = detail;
@@ -241,7 +248,8 @@ static int load_identity(void *ctx, const struct gs_store_identity *id)
         gs_identity_free(&ident);
     } else {
         GS_LOG_WARN("the stored identity of %s is unreadable; import it "
-                    "again", id->nation);
+                    "again",
+                    id->nation);
     }
     json_decref(v);
     return 0;
@@ -263,8 +271,10 @@ int gs_node_open(const char *dir, struct gs_node **out, struct gs_diag *d)
     n->policy = gs_policy_new();
     rc = gs_config_load(conf, &n->cfg, d);
     if (rc == GS_ERR_NOT_FOUND)
-        gs_diag_error(d, NULL, "%s is not a gsomia node: create one with "
-                      "`gsomia init %s --nation XXX`", dir, dir);
+        gs_diag_error(d, NULL,
+                      "%s is not a gsomia node: create one with "
+                      "`gsomia init %s --nation XXX`",
+                      dir, dir);
     if (rc == 0) {
         /* GSOMIA_LOG, when set, wins over the file: for debugging. */
         if (getenv("GSOMIA_LOG") == NULL)
@@ -370,11 +380,9 @@ json_t *gs_node_identity(const struct gs_node *n)
     json_object_set_new(o, "nation", json_string(n->cfg.nation));
     json_object_set_new(o, "name", json_string(n->cfg.name));
     json_object_set_new(o, "signing_key", hex_json(n->signer.pk, GS_PK_LEN));
-    json_object_set_new(o, "key_id",
-                        hex_json(n->signer.key_id, GS_KEY_ID_LEN));
+    json_object_set_new(o, "key_id", hex_json(n->signer.key_id, GS_KEY_ID_LEN));
     if (gs_buf_read_file(&pem, ca) == 0)
-        json_object_set_new(o, "ca_certificate",
-                            json_string(gs_buf_str(&pem)));
+        json_object_set_new(o, "ca_certificate", json_string(gs_buf_str(&pem)));
     gs_buf_free(&pem);
     gs_free(ca);
     return o;
@@ -383,8 +391,8 @@ json_t *gs_node_identity(const struct gs_node *n)
 int gs_identity_from_json(const struct gs_jctx *c, const json_t *v,
                           struct gs_identity *out)
 {
-    static const char *const keys[] = {"nation", "name", "signing_key",
-                                       "key_id", "ca_certificate", NULL};
+    static const char *const keys[] = {
+        "nation", "name", "signing_key", "key_id", "ca_certificate", NULL};
     const char *name, *pk_hex, *kid_hex, *pem;
     uint8_t kid[GS_KEY_ID_LEN], want[GS_KEY_ID_LEN];
     char subject[4];
@@ -407,14 +415,15 @@ int gs_identity_from_json(const struct gs_jctx *c, const json_t *v,
         return rc;
     snprintf(out->name, sizeof(out->name), "%s", name);
     if (strlen(pk_hex) != 2 * GS_PK_LEN ||
-        sodium_hex2bin(out->pk, GS_PK_LEN, pk_hex, strlen(pk_hex), NULL,
-                       &len, NULL) != 0 ||
+        sodium_hex2bin(out->pk, GS_PK_LEN, pk_hex, strlen(pk_hex), NULL, &len,
+                       NULL) != 0 ||
         len != GS_PK_LEN || strlen(kid_hex) != 2 * GS_KEY_ID_LEN ||
-        sodium_hex2bin(kid, GS_KEY_ID_LEN, kid_hex, strlen(kid_hex), NULL,
-                       &len, NULL) != 0) {
+        sodium_hex2bin(kid, GS_KEY_ID_LEN, kid_hex, strlen(kid_hex), NULL, &len,
+                       NULL) != 0) {
         struct gs_pos p = gs_jpos_member(c->doc, v, "signing_key");
 
-        gs_diag_error(c->diag, &p, "the signing key must be 64 hex digits "
+        gs_diag_error(c->diag, &p,
+                      "the signing key must be 64 hex digits "
                       "and the key id 16");
         return GS_ERR_INVALID;
     }
@@ -422,7 +431,8 @@ int gs_identity_from_json(const struct gs_jctx *c, const json_t *v,
     if (memcmp(kid, want, GS_KEY_ID_LEN) != 0) {
         struct gs_pos p = gs_jpos_member(c->doc, v, "key_id");
 
-        gs_diag_error(c->diag, &p, "the key id does not belong to the "
+        gs_diag_error(c->diag, &p,
+                      "the key id does not belong to the "
                       "signing key: the file was altered");
         return GS_ERR_INVALID;
     }
@@ -430,9 +440,10 @@ int gs_identity_from_json(const struct gs_jctx *c, const json_t *v,
         strcmp(subject, out->nation) != 0) {
         struct gs_pos p = gs_jpos_member(c->doc, v, "ca_certificate");
 
-        gs_diag_error(c->diag, &p, "the CA certificate is not %s's (its "
-                      "subject names %s)", out->nation,
-                      subject[0] ? subject : "no nation");
+        gs_diag_error(c->diag, &p,
+                      "the CA certificate is not %s's (its "
+                      "subject names %s)",
+                      out->nation, subject[0] ? subject : "no nation");
         return GS_ERR_INVALID;
     }
     out->ca_pem = gs_strdup(pem);

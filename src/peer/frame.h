@@ -36,7 +36,6 @@ int gs_framer_feed(struct gs_framer *f, const uint8_t *p, size_t n);
  * the next frame declares more than the maximum (the stream is then
  * unusable).
  */
-int gs_framer_next(struct gs_framer *f, const uint8_t **payload,
-                   size_t *len);
+int gs_framer_next(struct gs_framer *f, const uint8_t **payload, size_t *len);
 
 #endif

@@ -68,19 +68,16 @@ int gs_tls_ctx_new(const char *cert_path, const char *key_path,
         !SSL_CTX_set_max_proto_version(c->ssl, TLS1_3_VERSION) ||
         SSL_CTX_use_certificate_file(c->ssl, cert_path, SSL_FILETYPE_PEM) !=
             1 ||
-        SSL_CTX_use_PrivateKey_file(c->ssl, key_path, SSL_FILETYPE_PEM) !=
-            1 ||
+        SSL_CTX_use_PrivateKey_file(c->ssl, key_path, SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(c->ssl) != 1) {
         ssl_reason(why, sizeof(why));
-        gs_diag_error(d, NULL, "cannot set up TLS with %s: %s", cert_path,
-                      why);
+        gs_diag_error(d, NULL, "cannot set up TLS with %s: %s", cert_path, why);
         gs_tls_ctx_free(c);
         return GS_ERR_CRYPTO;
     }
     /* Both sides present certificates; a peer without one is refused. */
     SSL_CTX_set_verify(c->ssl,
-                       SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                       NULL);
+                       SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
     SSL_CTX_set_verify_depth(c->ssl, 2);
     SSL_CTX_set_session_cache_mode(c->ssl, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_options(c->ssl, SSL_OP_NO_TICKET);
@@ -195,9 +192,11 @@ static int check_peer(struct gs_tls *t)
         return fail(t, GS_ERR_VERIFY, "the peer presented no certificate");
     if (SSL_get_verify_result(t->ssl) != X509_V_OK) {
         X509_free(peer);
-        return fail(t, GS_ERR_VERIFY, "the peer's certificate does not "
-                    "verify: %s", X509_verify_cert_error_string(
-                                      SSL_get_verify_result(t->ssl)));
+        return fail(
+            t, GS_ERR_VERIFY,
+            "the peer's certificate does not "
+            "verify: %s",
+            X509_verify_cert_error_string(SSL_get_verify_result(t->ssl)));
     }
     for (i = 0; i < t->ctx->n_cas; i++)
         if (X509_check_issued(t->ctx->cas[i].ca, peer) == X509_V_OK)
@@ -206,10 +205,12 @@ static int check_peer(struct gs_tls *t)
                                   NID_organizationName, org, sizeof(org));
     X509_free(peer);
     if (i == t->ctx->n_cas)
-        return fail(t, GS_ERR_VERIFY, "no partner's CA issued the peer's "
+        return fail(t, GS_ERR_VERIFY,
+                    "no partner's CA issued the peer's "
                     "certificate");
     if (n != 3 || strcmp(org, t->ctx->cas[i].nation) != 0)
-        return fail(t, GS_ERR_VERIFY, "the certificate issued by %s's CA "
+        return fail(t, GS_ERR_VERIFY,
+                    "the certificate issued by %s's CA "
                     "names another nation: refused",
                     t->ctx->cas[i].nation);
     memcpy(t->nation, t->ctx->cas[i].nation, GS_NATION_SIZE);
@@ -232,7 +233,8 @@ int gs_tls_read(struct gs_tls *t, struct gs_buf *plain)
                 return 0;
             if (SSL_get_verify_result(t->ssl) != X509_V_OK) {
                 ERR_clear_error();
-                return fail(t, GS_ERR_VERIFY, "the peer's certificate is "
+                return fail(t, GS_ERR_VERIFY,
+                            "the peer's certificate is "
                             "refused: %s",
                             X509_verify_cert_error_string(
                                 SSL_get_verify_result(t->ssl)));

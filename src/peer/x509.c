@@ -101,8 +101,8 @@ static X509 *new_cert(EVP_PKEY *key, const char *nation, const char *cn,
     BN_free(bn);
     /* An hour of slack for clocks; a negative days makes an expired
      * certificate (for tests). */
-    X509_gmtime_adj(X509_getm_notBefore(cert), days < 0 ? days * 2 * 86400
-                                                        : -3600);
+    X509_gmtime_adj(X509_getm_notBefore(cert),
+                    days < 0 ? days * 2 * 86400 : -3600);
     X509_gmtime_adj(X509_getm_notAfter(cert), days * 86400);
     X509_set_pubkey(cert, key);
     name = X509_get_subject_name(cert);

@@ -97,11 +97,15 @@ int gs_agreement_status(const struct gs_agreement *a, gs_time_t t,
         gs_time_format(a->notice, when, sizeof(when));
         if (a->has_notice_withdrawn && a->notice_withdrawn <= t) {
             gs_time_format(a->notice_withdrawn, end, sizeof(end));
-            rc = gs_buf_printf(b, "; the notice of termination of %s was "
-                               "withdrawn on %s", when, end);
+            rc = gs_buf_printf(b,
+                               "; the notice of termination of %s was "
+                               "withdrawn on %s",
+                               when, end);
         } else if (a->has_terminates) {
-            rc = gs_buf_printf(b, "; notice of termination given %s, it "
-                               "ends on %s", when, end);
+            rc = gs_buf_printf(b,
+                               "; notice of termination given %s, it "
+                               "ends on %s",
+                               when, end);
         } else {
             rc = gs_buf_printf(b, "; notice of termination given %s", when);
         }
@@ -123,7 +127,8 @@ static int row_from_json(const struct gs_policy *p, const struct gs_jctx *c,
 
     if (!json_is_object(v)) {
         pos = gs_jpos_element(c->doc, rows, i);
-        gs_diag_error(c->diag, &pos, "an equivalence row must be an object "
+        gs_diag_error(c->diag, &pos,
+                      "an equivalence row must be an object "
                       "like {\"common\": \"SECRET\", \"JPN\": [\"極秘\"], "
                       "\"KOR\": [\"군사II급비밀\"]}");
         return GS_ERR_INVALID;
@@ -135,7 +140,8 @@ static int row_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     if (gs_rank_parse(common, &out->rank) < 0) {
         gs_diag_error(c->diag, &pos,
                       "\"%s\" is not a common level; use UNCLASSIFIED, "
-                      "CONFIDENTIAL, SECRET or TOP SECRET", common);
+                      "CONFIDENTIAL, SECRET or TOP SECRET",
+                      common);
         return GS_ERR_INVALID;
     }
     for (j = 0; j < i; j++) {
@@ -146,7 +152,8 @@ static int row_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     }
     out->cols = gs_arena_alloc(a, ag->n_parties, sizeof(*out->cols));
     out->n_cols = ag->n_parties;
-    json_object_foreach((json_t *)v, key, member) {
+    json_object_foreach((json_t *)v, key, member)
+    {
         int party = -1;
 
         if (strcmp(key, "common") == 0)
@@ -190,17 +197,17 @@ static int row_from_json(const struct gs_policy *p, const struct gs_jctx *c,
                     if (s != NULL)
                         gs_scheme_words(s, out->rank, words, sizeof(words));
                     gs_diag_error(c->diag, &pos,
-                                  "\"%s\" is not a word of %s's scheme%s%s",
-                                  w, key, words[0] ? "; at this level use " :
-                                  "", words);
+                                  "\"%s\" is not a word of %s's scheme%s%s", w,
+                                  key, words[0] ? "; at this level use " : "",
+                                  words);
                     return GS_ERR_INVALID;
                 }
                 if (l->rank != out->rank) {
                     gs_diag_error(c->diag, &pos,
                                   "\"%s\" is %s in %s's scheme but stands in "
                                   "the %s row: equal words must have the "
-                                  "same rank", w, gs_rank_name(l->rank), key,
-                                  common);
+                                  "same rank",
+                                  w, gs_rank_name(l->rank), key, common);
                     return GS_ERR_INVALID;
                 }
                 col->words[k] = gs_arena_strdup(a, w);
@@ -256,9 +263,17 @@ int gs_agreement_from_json(const struct gs_policy *p, const struct gs_jctx *c,
                            const json_t *v, struct gs_arena *a,
                            struct gs_agreement **out)
 {
-    static const char *const keys[] = {
-        "id", "title", "parties", "hub", "in_force", "notice_of_termination",
-        "notice_withdrawn", "terminates", "purposes", "equivalence", NULL};
+    static const char *const keys[] = {"id",
+                                       "title",
+                                       "parties",
+                                       "hub",
+                                       "in_force",
+                                       "notice_of_termination",
+                                       "notice_withdrawn",
+                                       "terminates",
+                                       "purposes",
+                                       "equivalence",
+                                       NULL};
     struct gs_agreement *ag = gs_arena_alloc(a, 1, sizeof(*ag));
     const json_t *rows;
     struct gs_pos pos;
@@ -272,8 +287,7 @@ int gs_agreement_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     if (rc == 0)
         rc = gs_json_string(c, v, "title", true, &ag->title);
     if (rc == 0)
-        rc = pj_nations(c, v, "parties", true, a, &ag->parties,
-                        &ag->n_parties);
+        rc = pj_nations(c, v, "parties", true, a, &ag->parties, &ag->n_parties);
     if (rc == 0)
         rc = pj_nation(c, v, "hub", false, ag->hub);
     if (rc == 0)
@@ -299,7 +313,8 @@ int gs_agreement_from_json(const struct gs_policy *p, const struct gs_jctx *c,
 
     if (ag->n_parties < 2) {
         pos = gs_jpos_member(c->doc, v, "parties");
-        gs_diag_error(c->diag, &pos, "an agreement needs at least two "
+        gs_diag_error(c->diag, &pos,
+                      "an agreement needs at least two "
                       "parties");
         return GS_ERR_INVALID;
     }
@@ -311,7 +326,8 @@ int gs_agreement_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     }
     if (ag->hub[0] != '\0' && ag->n_parties == 2) {
         pos = gs_jpos_member(c->doc, v, "hub");
-        gs_diag_error(c->diag, &pos, "a bilateral agreement has no hub; "
+        gs_diag_error(c->diag, &pos,
+                      "a bilateral agreement has no hub; "
                       "set \"hub\" to null");
         return GS_ERR_INVALID;
     }
@@ -320,23 +336,25 @@ int gs_agreement_from_json(const struct gs_policy *p, const struct gs_jctx *c,
             pos = gs_jpos_member(c->doc, v, "parties");
             gs_diag_error(c->diag, &pos,
                           "no marking scheme is known for %s: add a scheme "
-                          "file for it", ag->parties[i]);
+                          "file for it",
+                          ag->parties[i]);
             return GS_ERR_INVALID;
         }
     }
     /* A purposes list that is present must say something: [] would make the
      * agreement permit nothing, which is surely a mistake. */
-    if (json_is_array(json_object_get(v, "purposes")) &&
-        ag->n_purposes == 0) {
+    if (json_is_array(json_object_get(v, "purposes")) && ag->n_purposes == 0) {
         pos = gs_jpos_member(c->doc, v, "purposes");
-        gs_diag_error(c->diag, &pos, "\"purposes\" is empty; list the "
+        gs_diag_error(c->diag, &pos,
+                      "\"purposes\" is empty; list the "
                       "permitted purposes, or use null for any purpose");
         return GS_ERR_INVALID;
     }
     ag->n_rows = json_array_size(rows);
     if (ag->n_rows == 0) {
         pos = gs_jpos_member(c->doc, v, "equivalence");
-        gs_diag_error(c->diag, &pos, "the equivalence table is empty: the "
+        gs_diag_error(c->diag, &pos,
+                      "the equivalence table is empty: the "
                       "agreement would cover no level");
         return GS_ERR_INVALID;
     }

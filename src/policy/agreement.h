@@ -37,8 +37,8 @@ struct gs_equiv_words {
 };
 
 struct gs_equiv_row {
-    int rank;                     /* the common level */
-    struct gs_equiv_words *cols;  /* one per party, in party order */
+    int rank;                    /* the common level */
+    struct gs_equiv_words *cols; /* one per party, in party order */
     size_t n_cols;
 };
 
@@ -50,7 +50,7 @@ struct gs_agreement {
     gs_time_t in_force;
     bool has_notice, has_notice_withdrawn, has_terminates;
     gs_time_t notice, notice_withdrawn, terminates;
-    const char **purposes;    /* NULL with n_purposes 0: any purpose */
+    const char **purposes; /* NULL with n_purposes 0: any purpose */
     size_t n_purposes;
     struct gs_equiv_row *rows;
     size_t n_rows;

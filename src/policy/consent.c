@@ -23,8 +23,7 @@ bool gs_consent_scope_covers(const struct gs_consent *c, const char *item_id,
     if (!kind_ok)
         return false;
     for (i = 0; i < l->n_categories; i++)
-        if (gs_str_index(c->categories, c->n_categories, l->categories[i]) <
-            0)
+        if (gs_str_index(c->categories, c->n_categories, l->categories[i]) < 0)
             return false;
     return true;
 }
@@ -73,8 +72,10 @@ static int scope_from_json(const struct gs_jctx *c, const json_t *scope,
     if (rc < 0)
         return rc;
     if (n_kinds == 0) {
-        gs_diag_error(c->diag, &pos, "\"kinds\" is empty; name the kinds of "
-                      "item the consent covers (%s)", gs_kind_list());
+        gs_diag_error(c->diag, &pos,
+                      "\"kinds\" is empty; name the kinds of "
+                      "item the consent covers (%s)",
+                      gs_kind_list());
         return GS_ERR_INVALID;
     }
     k->kinds = gs_arena_alloc(a, n_kinds, sizeof(*k->kinds));
@@ -82,8 +83,10 @@ static int scope_from_json(const struct gs_jctx *c, const json_t *scope,
     for (i = 0; i < n_kinds; i++) {
         if (gs_kind_parse(kinds[i], &k->kinds[i]) < 0) {
             pos = gs_jpos_element(c->doc, json_object_get(scope, "kinds"), i);
-            gs_diag_error(c->diag, &pos, "\"%s\" is not a kind of item; use "
-                          "one of %s", kinds[i], gs_kind_list());
+            gs_diag_error(c->diag, &pos,
+                          "\"%s\" is not a kind of item; use "
+                          "one of %s",
+                          kinds[i], gs_kind_list());
             return GS_ERR_INVALID;
         }
     }
@@ -165,13 +168,15 @@ int gs_consent_from_json(const struct gs_jctx *c, const json_t *v,
                                 strcmp(k->grantor, k->third_party) == 0 ||
                                 strcmp(k->holder, k->third_party) == 0)) {
         pos = gs_jpos_value(c->doc, v);
-        gs_diag_error(c->diag, &pos, "grantor, holder and third party must "
+        gs_diag_error(c->diag, &pos,
+                      "grantor, holder and third party must "
                       "be three different nations");
         return GS_ERR_INVALID;
     }
     if (k->valid_until <= k->valid_from) {
         pos = gs_jpos_member(c->doc, v, "valid_until");
-        gs_diag_error(c->diag, &pos, "\"valid_until\" must be after "
+        gs_diag_error(c->diag, &pos,
+                      "\"valid_until\" must be after "
                       "\"valid_from\"");
         return GS_ERR_INVALID;
     }

@@ -53,7 +53,7 @@ int gs_reason_parse(const char *code, enum gs_reason *out)
 }
 
 static const char *const state_names[] = {"active", "destroyed", "retracted",
-                                           "superseded"};
+                                          "superseded"};
 
 const char *gs_item_state_name(enum gs_item_state s)
 {
@@ -118,7 +118,8 @@ static int check_item(const struct gs_item_ref *x, struct gs_decision *d,
 
     *rank = 0;
     if (x == NULL || x->n_labels == 0 || x->labels == NULL) {
-        set(d, GS_REASON_MALFORMED, "the item has no label; an unlabelled "
+        set(d, GS_REASON_MALFORMED,
+            "the item has no label; an unlabelled "
             "item is never released or read");
         return GS_ERR_INVALID;
     }
@@ -128,8 +129,10 @@ static int check_item(const struct gs_item_ref *x, struct gs_decision *d,
         if (l == NULL || l->purpose == NULL || l->rank < 0 ||
             l->rank > GS_RANK_MAX || !gs_nation_valid(l->originator) ||
             (l->derivatives & ~GS_DERIVATIVE_ALL) != 0) {
-            set(d, GS_REASON_MALFORMED, "contributor label %zu is "
-                "incomplete", i + 1);
+            set(d, GS_REASON_MALFORMED,
+                "contributor label %zu is "
+                "incomplete",
+                i + 1);
             return GS_ERR_INVALID;
         }
         if (strcmp(l->purpose, x->labels[0]->purpose) != 0) {
@@ -230,8 +233,8 @@ static bool rule2(const struct gs_policy *p, const char *h, const char *r,
         if (hub != NULL)
             set(d, GS_REASON_NO_AGREEMENT,
                 "no agreement covers a transfer from %s to %s: %s (%s) "
-                "covers them only through its hub %s", h, r, hub->id,
-                hub->title, hub->hub);
+                "covers them only through its hub %s",
+                h, r, hub->id, hub->title, hub->hub);
         else
             set(d, GS_REASON_NO_AGREEMENT,
                 "there is no agreement between %s and %s", h, r);
@@ -242,8 +245,8 @@ static bool rule2(const struct gs_policy *p, const char *h, const char *r,
     if (*stage == ST_LINKED) {
         gs_agreement_status(a, t, &b);
         set(d, GS_REASON_AGREEMENT_NOT_IN_FORCE,
-            "agreement %s (%s) between %s and %s is %s at %s", a->id,
-            a->title, h, r, gs_buf_str(&b), fmt_time(t, when));
+            "agreement %s (%s) between %s and %s is %s at %s", a->id, a->title,
+            h, r, gs_buf_str(&b), fmt_time(t, when));
         gs_buf_free(&b);
         return false;
     }
@@ -251,8 +254,8 @@ static bool rule2(const struct gs_policy *p, const char *h, const char *r,
         gs_agreement_levels(a, &b);
         set(d, GS_REASON_LEVEL_NOT_COVERED,
             "this item is %s, and agreement %s (%s) covers only %s: it "
-            "cannot be released under it", gs_rank_name(rank), a->id,
-            a->title, gs_buf_str(&b));
+            "cannot be released under it",
+            gs_rank_name(rank), a->id, a->title, gs_buf_str(&b));
         gs_buf_free(&b);
         return false;
     }
@@ -347,9 +350,10 @@ covering_consent(const struct gs_policy *p, const char *h, const char *r,
         if (!gs_consent_scope_covers(k, x->id, x->kind, l)) {
             if (*near == NULL) {
                 *near = k;
-                snprintf(why, why_n, "consent %s does not cover this item "
-                         "(its scope, or its purpose \"%s\")", k->id,
-                         k->purpose);
+                snprintf(why, why_n,
+                         "consent %s does not cover this item "
+                         "(its scope, or its purpose \"%s\")",
+                         k->id, k->purpose);
             }
             continue;
         }
@@ -394,9 +398,10 @@ static bool rule4(const struct gs_policy *p, const char *h, const char *r,
         if (rel) {
             a = originator_agreement(p, h, r, t, l, &bad);
             if (a != NULL) {
-                gs_buf_printf(used, "; %s marked its information releasable "
-                              "to %s, and %s covers %s and %s", o, r, a->id,
-                              o, r);
+                gs_buf_printf(used,
+                              "; %s marked its information releasable "
+                              "to %s, and %s covers %s and %s",
+                              o, r, a->id, o, r);
                 continue;
             }
         }
@@ -404,15 +409,19 @@ static bool rule4(const struct gs_policy *p, const char *h, const char *r,
          * purpose) at t. */
         k = covering_consent(p, h, r, 0, t, x, l, &near, why, sizeof(why));
         if (k != NULL) {
-            gs_buf_printf(used, "; consent %s of %s lets %s pass its "
-                          "information to %s", k->id, o, h, r);
+            gs_buf_printf(used,
+                          "; consent %s of %s lets %s pass its "
+                          "information to %s",
+                          k->id, o, h, r);
             continue;
         }
         if (bad != NULL) {
             if (*purpose_bad == NULL)
                 *purpose_bad = bad;
-            gs_buf_printf(used, "; %s marked its information releasable to "
-                          "%s under %s", o, r, bad->id);
+            gs_buf_printf(used,
+                          "; %s marked its information releasable to "
+                          "%s under %s",
+                          o, r, bad->id);
             continue;
         }
         if (!rel) {
@@ -422,16 +431,16 @@ static bool rule4(const struct gs_policy *p, const char *h, const char *r,
             rel_words(l, &b);
             set(d, GS_REASON_NO_CONSENT,
                 "%s marked its information %s, and no consent of %s lets %s "
-                "pass it to %s at this time%s%s", o, gs_buf_str(&b), o, h, r,
-                why[0] ? ": " : "", why);
+                "pass it to %s at this time%s%s",
+                o, gs_buf_str(&b), o, h, r, why[0] ? ": " : "", why);
             gs_buf_free(&b);
         } else {
             set(d, GS_REASON_ORIGINATOR_NOT_COVERED,
                 "%s marked its information releasable to %s, but no "
                 "agreement in force between %s and %s covers %s (a "
                 "multilateral one counts only if %s is its hub or it has "
-                "none)%s%s", o, r, o, r, gs_rank_name(l->rank), h,
-                why[0] ? "; " : "", why);
+                "none)%s%s",
+                o, r, o, r, gs_rank_name(l->rank), h, why[0] ? "; " : "", why);
         }
         return false;
     }
@@ -461,13 +470,16 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
 
     decision_init(d);
     if (!gs_nation_valid(holder) || !gs_nation_valid(recipient)) {
-        set(d, GS_REASON_MALFORMED, "holder and recipient must be ISO 3166-1 "
+        set(d, GS_REASON_MALFORMED,
+            "holder and recipient must be ISO 3166-1 "
             "alpha-3 nation codes");
         return GS_ERR_INVALID;
     }
     if (strcmp(holder, recipient) == 0) {
-        set(d, GS_REASON_MALFORMED, "holder and recipient are both %s; a "
-            "release goes to another nation", holder);
+        set(d, GS_REASON_MALFORMED,
+            "holder and recipient are both %s; a "
+            "release goes to another nation",
+            holder);
         return GS_ERR_INVALID;
     }
     rc = check_item(x, d, &rank);
@@ -484,8 +496,10 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
             top = x->labels[i];
     }
     if (all_r) {
-        set(d, GS_REASON_ALLOWED, "%s originated this item: an originator "
-            "may always receive its own information back", recipient);
+        set(d, GS_REASON_ALLOWED,
+            "%s originated this item: an originator "
+            "may always receive its own information back",
+            recipient);
         snprintf(d->marking, sizeof(d->marking), "%s", top->classification);
         return 0;
     }
@@ -507,8 +521,8 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
         purposes_words(a, &b);
         set(d, GS_REASON_PURPOSE_NOT_PERMITTED,
             "agreement %s (%s) permits information only for %s; this item "
-            "was provided for \"%s\"", a->id, a->title, gs_buf_str(&b),
-            x->labels[0]->purpose);
+            "was provided for \"%s\"",
+            a->id, a->title, gs_buf_str(&b), x->labels[0]->purpose);
         gs_buf_free(&b);
         gs_buf_free(&used);
         return 0;
@@ -519,8 +533,8 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
     if (word == NULL) {
         /* Cannot happen for a parsed agreement: every row has every
          * party. Deny rather than release without a marking. */
-        set(d, GS_REASON_MALFORMED, "agreement %s has no %s word for %s",
-            a->id, recipient, gs_rank_name(rank));
+        set(d, GS_REASON_MALFORMED, "agreement %s has no %s word for %s", a->id,
+            recipient, gs_rank_name(rank));
         gs_buf_free(&used);
         return GS_ERR_INVALID;
     }
@@ -533,10 +547,11 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
         gs_agreement_status(a, at, &b);
         gs_buf_append_str(&b, ")");
     }
-    set(d, GS_REASON_ALLOWED, "%s may pass this %s item to %s under %s "
-        "(%s)%s, where %s marks it %s%s", holder, gs_rank_name(rank),
-        recipient, a->id, a->title, gs_buf_str(&b), recipient, word,
-        gs_buf_str(&used));
+    set(d, GS_REASON_ALLOWED,
+        "%s may pass this %s item to %s under %s "
+        "(%s)%s, where %s marks it %s%s",
+        holder, gs_rank_name(rank), recipient, a->id, a->title, gs_buf_str(&b),
+        recipient, word, gs_buf_str(&used));
     gs_buf_free(&b);
     gs_buf_free(&used);
     return 0;
@@ -565,8 +580,8 @@ int gs_decide_access(const struct gs_policy *p, const char *holder,
     if (strcmp(u->nationality, holder) != 0) {
         set(d, GS_REASON_NATIONALITY,
             "%s is a national of %s; at this %s node only %s nationals may "
-            "read what %s holds", u->name, u->nationality, holder, holder,
-            holder);
+            "read what %s holds",
+            u->name, u->nationality, holder, holder, holder);
         return 0;
     }
     if (u->rank < rank) {
@@ -583,8 +598,8 @@ int gs_decide_access(const struct gs_policy *p, const char *holder,
         const struct gs_label *l = x->labels[i];
 
         for (j = 0; j < l->n_categories; j++) {
-            if (gs_str_index(u->categories, u->n_categories,
-                             l->categories[j]) < 0) {
+            if (gs_str_index(u->categories, u->n_categories, l->categories[j]) <
+                0) {
                 set(d, GS_REASON_NEED_TO_KNOW,
                     "%s has no need to know for %s, a restrictive category "
                     "of this item; clearance alone never gives access",
@@ -597,12 +612,14 @@ int gs_decide_access(const struct gs_policy *p, const char *holder,
     if (gs_str_index(u->purposes, u->n_purposes, purpose) < 0) {
         set(d, GS_REASON_PURPOSE_NOT_SERVED,
             "this item was provided for \"%s\", which %s's duties do not "
-            "serve", purpose, u->name);
+            "serve",
+            purpose, u->name);
         return 0;
     }
-    set(d, GS_REASON_ALLOWED, "%s is cleared for %s, holds every category "
-        "of this item and serves its purpose \"%s\"", u->name, u->clearance,
-        purpose);
+    set(d, GS_REASON_ALLOWED,
+        "%s is cleared for %s, holds every category "
+        "of this item and serves its purpose \"%s\"",
+        u->name, u->clearance, purpose);
     return 0;
 }
 

@@ -107,8 +107,8 @@ int gs_label_from_json(const struct gs_policy *p, const struct gs_jctx *c,
         rc = pj_nations(c, v, "releasable_to", true, a, &l->releasable_to,
                         &l->n_releasable_to);
     if (rc == 0)
-        rc = pj_idents(c, v, "categories", false, "category", a,
-                       &l->categories, &l->n_categories);
+        rc = pj_idents(c, v, "categories", false, "category", a, &l->categories,
+                       &l->n_categories);
     if (rc == 0)
         rc = pj_ident(c, v, "purpose", true, "purpose", &l->purpose);
     if (rc == 0)
@@ -125,7 +125,8 @@ int gs_label_from_json(const struct gs_policy *p, const struct gs_jctx *c,
         pos = gs_jpos_member(c->doc, v, "originator");
         gs_diag_error(c->diag, &pos,
                       "no marking scheme is known for %s: add a scheme file "
-                      "for it", l->originator);
+                      "for it",
+                      l->originator);
         return GS_ERR_INVALID;
     }
     level = gs_scheme_find(scheme, word);
@@ -136,12 +137,14 @@ int gs_label_from_json(const struct gs_policy *p, const struct gs_jctx *c,
         pos = gs_jpos_member(c->doc, v, "classification");
         gs_diag_error(c->diag, &pos,
                       "\"%s\" is not a classification of %s's scheme; use "
-                      "one of: %s", word, l->originator, words);
+                      "one of: %s",
+                      word, l->originator, words);
         return GS_ERR_INVALID;
     }
     if (l->has_review && l->review < l->created) {
         pos = gs_jpos_member(c->doc, v, "review");
-        gs_diag_error(c->diag, &pos, "the review time is before the "
+        gs_diag_error(c->diag, &pos,
+                      "the review time is before the "
                       "creation time");
         return GS_ERR_INVALID;
     }
@@ -230,7 +233,8 @@ int gs_label_dominant(const struct gs_label *const *labels, size_t n,
 
     memset(out, 0, sizeof(*out));
     if (n == 0) {
-        gs_diag_error(d, NULL, "a derived item needs at least one "
+        gs_diag_error(d, NULL,
+                      "a derived item needs at least one "
                       "contributor label");
         return GS_ERR_INVALID;
     }

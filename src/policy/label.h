@@ -67,7 +67,7 @@ struct gs_label {
     int rank;                   /* its common rank */
     char (*releasable_to)[GS_NATION_SIZE];
     size_t n_releasable_to;
-    const char **categories;    /* restrictive: a reader needs every one */
+    const char **categories; /* restrictive: a reader needs every one */
     size_t n_categories;
     const char *purpose;
     gs_time_t created;

@@ -70,8 +70,7 @@ static int lint_kind(struct gs_policy *p, const char *kind,
     int worst = 0;
 
     for (i = 0; i < n; i++) {
-        const json_t *v = json_is_array(root) ? json_array_get(root, i)
-                                              : root;
+        const json_t *v = json_is_array(root) ? json_array_get(root, i) : root;
         const char *k = gs_policy_object_kind(v);
         int rc;
 
@@ -92,8 +91,7 @@ static int lint_unknown(const struct gs_jdoc *doc, struct gs_diag *d)
     int rc = 0;
 
     for (i = 0; i < n; i++) {
-        const json_t *v = json_is_array(root) ? json_array_get(root, i)
-                                              : root;
+        const json_t *v = json_is_array(root) ? json_array_get(root, i) : root;
 
         if (gs_policy_object_kind(v) == NULL) {
             struct gs_pos pos = json_is_array(root)
@@ -150,8 +148,8 @@ static void warn_overlaps(const struct gs_policy *p, struct gs_diag *d)
                                  "agreements %s and %s are between the same "
                                  "parties, both cover %s and are in force at "
                                  "the same time; which one governs is "
-                                 "ambiguous", a->id, b->id,
-                                 gs_rank_name(rank));
+                                 "ambiguous",
+                                 a->id, b->id, gs_rank_name(rank));
                     break;
                 }
             }
@@ -195,8 +193,8 @@ static void warn_consents(const struct gs_policy *p, gs_time_t now,
             gs_diag_warn(d, NULL,
                          "consent %s lets %s pass information to %s, but no "
                          "agreement between them is in force during its "
-                         "period: it can never be used", k->id, k->holder,
-                         k->third_party);
+                         "period: it can never be used",
+                         k->id, k->holder, k->third_party);
     }
 }
 

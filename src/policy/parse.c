@@ -17,8 +17,7 @@ bool pj_ident_valid(const char *s)
         char ch = s[i];
 
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-              (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
-              ch == '-'))
+              (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
             return false;
     }
     return true;
@@ -40,7 +39,8 @@ static void bad_nation(const struct gs_jctx *c, const struct gs_pos *p,
 {
     gs_diag_error(c->diag, p,
                   "\"%s\" is not an ISO 3166-1 alpha-3 nation code; write "
-                  "it like JPN, KOR or USA", code);
+                  "it like JPN, KOR or USA",
+                  code);
 }
 
 int pj_nation(const struct gs_jctx *c, const json_t *obj, const char *key,
@@ -63,8 +63,8 @@ int pj_nation(const struct gs_jctx *c, const json_t *obj, const char *key,
 }
 
 int pj_nations(const struct gs_jctx *c, const json_t *obj, const char *key,
-               bool required, struct gs_arena *a,
-               char (**out)[GS_NATION_SIZE], size_t *n)
+               bool required, struct gs_arena *a, char (**out)[GS_NATION_SIZE],
+               size_t *n)
 {
     const json_t *arr;
     char(*list)[GS_NATION_SIZE];
@@ -89,8 +89,7 @@ int pj_nations(const struct gs_jctx *c, const json_t *obj, const char *key,
             return GS_ERR_INVALID;
         }
         if (pj_has_nation((const char(*)[GS_NATION_SIZE])list, i, s)) {
-            gs_diag_error(c->diag, &p, "%s is listed twice in \"%s\"", s,
-                          key);
+            gs_diag_error(c->diag, &p, "%s is listed twice in \"%s\"", s, key);
             return GS_ERR_INVALID;
         }
         memcpy(list[i], s, GS_NATION_SIZE);
@@ -105,7 +104,8 @@ static void bad_ident(const struct gs_jctx *c, const struct gs_pos *p,
 {
     gs_diag_error(c->diag, p,
                   "\"%s\" is not a valid %s: use 1 to 64 characters from "
-                  "A-Z, a-z, 0-9, \".\", \"_\" and \"-\"", s, what);
+                  "A-Z, a-z, 0-9, \".\", \"_\" and \"-\"",
+                  s, what);
 }
 
 int pj_ident(const struct gs_jctx *c, const json_t *obj, const char *key,

@@ -24,8 +24,8 @@ int pj_nation(const struct gs_jctx *c, const json_t *obj, const char *key,
               bool required, char out[GS_NATION_SIZE]);
 /* An array of distinct nation codes, allocated in a; [] when absent. */
 int pj_nations(const struct gs_jctx *c, const json_t *obj, const char *key,
-               bool required, struct gs_arena *a,
-               char (**out)[GS_NATION_SIZE], size_t *n);
+               bool required, struct gs_arena *a, char (**out)[GS_NATION_SIZE],
+               size_t *n);
 /* An identifier member (see pj_ident_valid); what names it in messages. */
 int pj_ident(const struct gs_jctx *c, const json_t *obj, const char *key,
              bool required, const char *what, const char **out);

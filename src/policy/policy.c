@@ -76,10 +76,10 @@ const struct gs_revocation *gs_policy_revocation(const struct gs_policy *p,
 }
 
 /* Appends item to the growable array list of n elements. */
-#define PUSH(list, n, item)                                                   \
-    do {                                                                      \
-        (list) = gs_reallocarray((list), (n) + 1, sizeof(*(list)));           \
-        (list)[(n)++] = (item);                                               \
+#define PUSH(list, n, item)                                                    \
+    do {                                                                       \
+        (list) = gs_reallocarray((list), (n) + 1, sizeof(*(list)));            \
+        (list)[(n)++] = (item);                                                \
     } while (0)
 
 int gs_policy_add_scheme(struct gs_policy *p, const struct gs_jctx *c,
@@ -154,14 +154,18 @@ int gs_policy_add_revocation(struct gs_policy *p, const struct gs_jctx *c,
     k = gs_policy_consent(p, r->consent);
     if (k == NULL) {
         pos = gs_jpos_member(c->doc, v, "consent");
-        gs_diag_error(c->diag, &pos, "no consent has the id \"%s\"; list the "
-                      "consent before its revocation", r->consent);
+        gs_diag_error(c->diag, &pos,
+                      "no consent has the id \"%s\"; list the "
+                      "consent before its revocation",
+                      r->consent);
         return GS_ERR_INVALID;
     }
     if (strcmp(k->grantor, r->grantor) != 0) {
         pos = gs_jpos_member(c->doc, v, "grantor");
-        gs_diag_error(c->diag, &pos, "consent %s was granted by %s; only %s "
-                      "can revoke it", k->id, k->grantor, k->grantor);
+        gs_diag_error(c->diag, &pos,
+                      "consent %s was granted by %s; only %s "
+                      "can revoke it",
+                      k->id, k->grantor, k->grantor);
         return GS_ERR_INVALID;
     }
     PUSH(p->revocations, p->n_revocations, r);

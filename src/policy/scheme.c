@@ -44,11 +44,8 @@ static const struct gs_level usa_levels[] = {
 };
 
 static const struct gs_level jpn_levels[] = {
-    {"UNCLASSIFIED", 0, NULL, 0},
-    {"秘", 1, NULL, 0},
-    {"極秘", 2, NULL, 0},
-    {"特定秘密", 2, NULL, 0},
-    {"機密", 3, NULL, 0},
+    {"UNCLASSIFIED", 0, NULL, 0}, {"秘", 1, NULL, 0},   {"極秘", 2, NULL, 0},
+    {"特定秘密", 2, NULL, 0},     {"機密", 3, NULL, 0},
 };
 
 static const struct gs_level kor_levels[] = {
@@ -123,7 +120,8 @@ static int check_word(const struct gs_jctx *c, const struct gs_pos *p,
         gs_diag_error(c->diag, p,
                       "\"%s\" is not a usable marking word: at most 64 bytes "
                       "of printable UTF-8, without \"//\" or spaces at the "
-                      "ends", w);
+                      "ends",
+                      w);
         return GS_ERR_INVALID;
     }
     if (taken) {
@@ -133,8 +131,7 @@ static int check_word(const struct gs_jctx *c, const struct gs_pos *p,
     return 0;
 }
 
-static bool word_taken(const struct gs_level *levels, size_t n,
-                       const char *w)
+static bool word_taken(const struct gs_level *levels, size_t n, const char *w)
 {
     size_t i;
 
@@ -146,9 +143,8 @@ static bool word_taken(const struct gs_level *levels, size_t n,
 }
 
 static int level_from_json(const struct gs_jctx *c, const json_t *levels,
-                           size_t i, struct gs_arena *a,
-                           struct gs_level *prev, size_t n_prev,
-                           struct gs_level *out)
+                           size_t i, struct gs_arena *a, struct gs_level *prev,
+                           size_t n_prev, struct gs_level *out)
 {
     static const char *const keys[] = {"word", "rank", "aliases", NULL};
     const json_t *v = json_array_get(levels, i), *aliases;
@@ -207,8 +203,7 @@ static int level_from_json(const struct gs_jctx *c, const json_t *levels,
 int gs_scheme_from_json(const struct gs_jctx *c, const json_t *v,
                         struct gs_arena *a, struct gs_scheme **out)
 {
-    static const char *const keys[] = {"nation", "government", "levels",
-                                       NULL};
+    static const char *const keys[] = {"nation", "government", "levels", NULL};
     const char *nation, *government;
     const json_t *levels;
     struct gs_level *lv;
@@ -231,7 +226,8 @@ int gs_scheme_from_json(const struct gs_jctx *c, const json_t *v,
 
         gs_diag_error(c->diag, &p,
                       "\"%s\" is not an ISO 3166-1 alpha-3 nation code "
-                      "(such as JPN, KOR, USA)", nation);
+                      "(such as JPN, KOR, USA)",
+                      nation);
         return GS_ERR_INVALID;
     }
     n = json_array_size(levels);

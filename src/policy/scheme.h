@@ -63,8 +63,7 @@ const struct gs_level *gs_scheme_find(const struct gs_scheme *s,
  * The words of s for rank, joined by ", " into buf (for messages such as
  * "use one of 秘, 極秘"); all words when rank is -1.
  */
-void gs_scheme_words(const struct gs_scheme *s, int rank, char *buf,
-                     size_t n);
+void gs_scheme_words(const struct gs_scheme *s, int rank, char *buf, size_t n);
 
 /*
  * Reads a scheme file object:

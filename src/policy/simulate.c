@@ -63,7 +63,8 @@ static int add_all(struct gs_policy *p, const struct gs_jctx *c,
             struct gs_pos pos = gs_jpos_element(c->doc, arr, i);
 
             if (loader == NULL) {
-                gs_diag_error(c->diag, &pos, "\"%s\" names a file, but "
+                gs_diag_error(c->diag, &pos,
+                              "\"%s\" names a file, but "
                               "file references are not allowed here",
                               json_string_value(v));
                 rc = GS_ERR_INVALID;
@@ -89,8 +90,8 @@ static int item_from_json(const struct gs_policy *p, const struct gs_jctx *c,
                           const json_t *v, struct gs_arena *a,
                           struct gs_item_ref *x)
 {
-    static const char *const keys[] = {"id", "kind", "state", "label",
-                                       "contributors", NULL};
+    static const char *const keys[] = {"id",    "kind",         "state",
+                                       "label", "contributors", NULL};
     const char *kind, *state;
     const json_t *label = json_object_get(v, "label"), *contributors;
     struct gs_label **labels;
@@ -112,19 +113,24 @@ static int item_from_json(const struct gs_policy *p, const struct gs_jctx *c,
         return rc;
     if (gs_kind_parse(kind, &x->kind) < 0) {
         pos = gs_jpos_member(c->doc, v, "kind");
-        gs_diag_error(c->diag, &pos, "\"%s\" is not a kind of item; use one "
-                      "of %s", kind, gs_kind_list());
+        gs_diag_error(c->diag, &pos,
+                      "\"%s\" is not a kind of item; use one "
+                      "of %s",
+                      kind, gs_kind_list());
         return GS_ERR_INVALID;
     }
     if (gs_item_state_parse(state, &x->state) < 0) {
         pos = gs_jpos_member(c->doc, v, "state");
-        gs_diag_error(c->diag, &pos, "\"%s\" is not an item state; use "
-                      "active, destroyed, retracted or superseded", state);
+        gs_diag_error(c->diag, &pos,
+                      "\"%s\" is not an item state; use "
+                      "active, destroyed, retracted or superseded",
+                      state);
         return GS_ERR_INVALID;
     }
     if ((label != NULL) == (contributors != NULL)) {
         pos = gs_jpos_value(c->doc, v);
-        gs_diag_error(c->diag, &pos, "an item has either \"label\" (its "
+        gs_diag_error(c->diag, &pos,
+                      "an item has either \"label\" (its "
                       "originator's) or \"contributors\" (the labels of a "
                       "derived item), exactly one of them");
         return GS_ERR_INVALID;
@@ -147,7 +153,8 @@ static int item_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     if (gs_label_dominant((const struct gs_label *const *)labels, n, a,
                           &dominant, NULL) < 0) {
         pos = gs_jpos_member(c->doc, v, "contributors");
-        gs_diag_error(c->diag, &pos, "the contributors have different "
+        gs_diag_error(c->diag, &pos,
+                      "the contributors have different "
                       "purposes; information provided for one purpose "
                       "cannot be fused with another's");
         return GS_ERR_INVALID;
@@ -204,7 +211,8 @@ static int case_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     }
     if (sc->to[0] != '\0' && strcmp(sc->to, sc->holder) == 0) {
         pos = gs_jpos_member(c->doc, v, "to");
-        gs_diag_error(c->diag, &pos, "\"to\" is the holder itself; a release "
+        gs_diag_error(c->diag, &pos,
+                      "\"to\" is the holder itself; a release "
                       "goes to another nation");
         return GS_ERR_INVALID;
     }
@@ -234,12 +242,10 @@ static json_t *evaluate(const struct gs_policy *p, const struct sim_case *sc)
     else if (sc->derive)
         (void)gs_decide_derive(p, sc->holder, sc->at, &sc->item, sc->use, &d);
     else
-        (void)gs_decide_release(p, sc->holder, sc->to, sc->at, &sc->item,
-                                &d);
+        (void)gs_decide_release(p, sc->holder, sc->to, sc->at, &sc->item, &d);
     json_object_set_new(o, "name", json_string(sc->name));
-    json_object_set_new(o, "decision", json_string(gs_decision_allowed(&d)
-                                                       ? "allow"
-                                                       : "deny"));
+    json_object_set_new(
+        o, "decision", json_string(gs_decision_allowed(&d) ? "allow" : "deny"));
     json_object_set_new(o, "reason", json_string(gs_reason_code(d.reason)));
     json_object_set_new(o, "detail", json_string(d.detail));
     if (gs_decision_allowed(&d) && sc->to[0] != '\0')
@@ -247,13 +253,11 @@ static json_t *evaluate(const struct gs_policy *p, const struct sim_case *sc)
     return o;
 }
 
-int gs_simulate(const struct gs_jdoc *doc,
-                const struct gs_sim_loader *loader, struct gs_diag *d,
-                json_t **results)
+int gs_simulate(const struct gs_jdoc *doc, const struct gs_sim_loader *loader,
+                struct gs_diag *d, json_t **results)
 {
-    static const char *const keys[] = {"schemes",     "agreements",
-                                       "consents",    "revocations",
-                                       "cases",       NULL};
+    static const char *const keys[] = {"schemes",     "agreements", "consents",
+                                       "revocations", "cases",      NULL};
     struct gs_jctx c = {doc, d};
     struct gs_policy *p = gs_policy_new();
     struct sim_case *cases = NULL;
@@ -267,8 +271,7 @@ int gs_simulate(const struct gs_jdoc *doc,
     if (rc < 0)
         goto out;
     /* Schemes first: agreements, labels and users use their words. */
-    rc = add_all(p, &c, loader, doc->root, "schemes",
-                 gs_policy_add_scheme);
+    rc = add_all(p, &c, loader, doc->root, "schemes", gs_policy_add_scheme);
     if (rc == 0)
         rc = add_all(p, &c, loader, doc->root, "agreements",
                      gs_policy_add_agreement);
@@ -297,8 +300,10 @@ int gs_simulate(const struct gs_jdoc *doc,
                 strcmp(cases[j].name, cases[i].name) == 0) {
                 struct gs_pos pos = gs_jpos_member(doc, v, "name");
 
-                gs_diag_error(d, &pos, "another case is already named "
-                              "\"%s\"", cases[i].name);
+                gs_diag_error(d, &pos,
+                              "another case is already named "
+                              "\"%s\"",
+                              cases[i].name);
                 rc = GS_ERR_INVALID;
             }
         }

@@ -49,8 +49,7 @@ struct gs_sim_loader {
  * access or a derivative). Returns 0, or GS_ERR_INVALID after reporting
  * every problem found to d (*results NULL).
  */
-int gs_simulate(const struct gs_jdoc *doc,
-                const struct gs_sim_loader *loader, struct gs_diag *d,
-                json_t **results);
+int gs_simulate(const struct gs_jdoc *doc, const struct gs_sim_loader *loader,
+                struct gs_diag *d, json_t **results);
 
 #endif

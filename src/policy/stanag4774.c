@@ -142,9 +142,8 @@ static char *text_of(const xmlNode *n)
         s++;
     memmove(t, s, strlen(s) + 1);
     end = (char *)t + strlen((char *)t);
-    while (end > (char *)t &&
-           (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
-            end[-1] == '\r'))
+    while (end > (char *)t && (end[-1] == ' ' || end[-1] == '\t' ||
+                               end[-1] == '\n' || end[-1] == '\r'))
         *--end = '\0';
     return (char *)t;
 }
@@ -198,8 +197,10 @@ static void read_category(struct reader *r, const xmlNode *cat, json_t *o)
         if (v->type != XML_ELEMENT_NODE)
             continue;
         if (!is(v, "GenericValue")) {
-            fail(r, v, "unexpected element <%s> in a category; only "
-                 "GenericValue is understood", v->name);
+            fail(r, v,
+                 "unexpected element <%s> in a category; only "
+                 "GenericValue is understood",
+                 v->name);
             goto out;
         }
         {
@@ -240,14 +241,15 @@ static void read_info(struct reader *r, const xmlNode *info, json_t *o)
         else if (is(n, "Category"))
             read_category(r, n, o);
         else
-            fail(r, n, "unexpected or repeated element <%s>; gsomia reads "
+            fail(r, n,
+                 "unexpected or repeated element <%s>; gsomia reads "
                  "PolicyIdentifier, Classification and Category here",
                  n->name);
     }
 }
 
-int gs_stanag4774_read(const struct gs_policy *p, const char *xml,
-                       size_t len, const char *file, struct gs_arena *a,
+int gs_stanag4774_read(const struct gs_policy *p, const char *xml, size_t len,
+                       const char *file, struct gs_arena *a,
                        struct gs_label **out, struct gs_diag *d)
 {
     struct reader r = {file, d, false};
@@ -263,8 +265,7 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml,
     *out = NULL;
     gs_diag_init(&inner);
     if (len > GS_STANAG4774_MAX || len > INT32_MAX) {
-        fail(&r, NULL, "the label is larger than %u bytes",
-             GS_STANAG4774_MAX);
+        fail(&r, NULL, "the label is larger than %u bytes", GS_STANAG4774_MAX);
         goto out;
     }
     /* Refuse document type declarations before libxml2 sees them: no
@@ -272,7 +273,8 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml,
     for (i = 0; i + 2 <= len; i++) {
         if (xml[i] == '<' && xml[i + 1] == '!' && i + 2 < len &&
             xml[i + 2] != '-' && xml[i + 2] != '[') {
-            fail(&r, NULL, "document type declarations are not accepted in "
+            fail(&r, NULL,
+                 "document type declarations are not accepted in "
                  "a label");
             goto out;
         }
@@ -299,7 +301,8 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml,
     root = xmlDocGetRootElement(doc);
     if (root == NULL || !(is(root, "originatorConfidentialityLabel") ||
                           is(root, "ConfidentialityLabel"))) {
-        fail(&r, root, "the document is not a STANAG 4774 originator label: "
+        fail(&r, root,
+             "the document is not a STANAG 4774 originator label: "
              "expected <originatorConfidentialityLabel> in namespace %s",
              GS_STANAG4774_NS);
         goto out;
@@ -319,10 +322,11 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml,
             xmlChar *type = xmlGetProp(n, X("IDType"));
 
             if (type == NULL || xmlStrcmp(type, X(ID_TYPE)) != 0)
-                fail(&r, n, "OriginatorID must have IDType=\"%s\" and a "
-                     "nation code", ID_TYPE);
-            json_object_set_new(o, "_originator_id",
-                                json_string(t ? t : ""));
+                fail(&r, n,
+                     "OriginatorID must have IDType=\"%s\" and a "
+                     "nation code",
+                     ID_TYPE);
+            json_object_set_new(o, "_originator_id", json_string(t ? t : ""));
             xmlFree(t);
             xmlFree(type);
         } else if (is(n, "CreationDateTime") &&
@@ -339,9 +343,9 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml,
         json_t *id = json_object_get(o, "_originator_id");
         json_t *org = json_object_get(o, "originator");
 
-        if (id != NULL && (org == NULL ||
-                           !json_equal(id, org))) {
-            fail(&r, root, "OriginatorID and PolicyIdentifier name "
+        if (id != NULL && (org == NULL || !json_equal(id, org))) {
+            fail(&r, root,
+                 "OriginatorID and PolicyIdentifier name "
                  "different nations");
             goto out;
         }

@@ -38,8 +38,8 @@ int gs_stanag4774_write(const struct gs_label *l, struct gs_buf *b);
  * The classification must be a word of the originator's scheme in p.
  * Returns 0, or GS_ERR_INVALID after reporting to d. Allocates in a.
  */
-int gs_stanag4774_read(const struct gs_policy *p, const char *xml,
-                       size_t len, const char *file, struct gs_arena *a,
+int gs_stanag4774_read(const struct gs_policy *p, const char *xml, size_t len,
+                       const char *file, struct gs_arena *a,
                        struct gs_label **out, struct gs_diag *d);
 
 #endif

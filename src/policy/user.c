@@ -19,12 +19,11 @@ const char *gs_user_role_list(void)
 }
 
 int gs_user_from_json(const struct gs_policy *p, const struct gs_jctx *c,
-                      const json_t *v, struct gs_arena *a,
-                      struct gs_user **out)
+                      const json_t *v, struct gs_arena *a, struct gs_user **out)
 {
-    static const char *const keys[] = {"name",     "nationality",
-                                       "clearance", "categories",
-                                       "purposes", "roles", NULL};
+    static const char *const keys[] = {"name",       "nationality", "clearance",
+                                       "categories", "purposes",    "roles",
+                                       NULL};
     struct gs_user *u = gs_arena_alloc(a, 1, sizeof(*u));
     const struct gs_scheme *s;
     const struct gs_level *l;
@@ -42,14 +41,13 @@ int gs_user_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     if (rc == 0)
         rc = gs_json_string(c, v, "clearance", true, &clearance);
     if (rc == 0)
-        rc = pj_idents(c, v, "categories", false, "category", a,
-                       &u->categories, &u->n_categories);
+        rc = pj_idents(c, v, "categories", false, "category", a, &u->categories,
+                       &u->n_categories);
     if (rc == 0)
         rc = pj_idents(c, v, "purposes", false, "purpose", a, &u->purposes,
                        &u->n_purposes);
     if (rc == 0)
-        rc = pj_idents(c, v, "roles", false, "role", a, &u->roles,
-                       &u->n_roles);
+        rc = pj_idents(c, v, "roles", false, "role", a, &u->roles, &u->n_roles);
     if (rc < 0)
         return rc;
     for (i = 0; i < u->n_roles; i++) {
@@ -72,9 +70,10 @@ int gs_user_from_json(const struct gs_policy *p, const struct gs_jctx *c,
             gs_diag_error(c->diag, &pos, "no marking scheme is known for %s",
                           u->nationality);
         else
-            gs_diag_error(c->diag, &pos, "\"%s\" is not a classification of "
-                          "%s's scheme; use one of: %s", clearance,
-                          u->nationality, words);
+            gs_diag_error(c->diag, &pos,
+                          "\"%s\" is not a classification of "
+                          "%s's scheme; use one of: %s",
+                          clearance, u->nationality, words);
         return GS_ERR_INVALID;
     }
     u->name = gs_arena_strdup(a, u->name);

@@ -73,9 +73,8 @@ static uint8_t *seal(const uint8_t *key, const uint8_t *msg, size_t len,
     unsigned long long clen;
 
     randombytes_buf(box, NONCE);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(box + NONCE, &clen, msg, len,
-                                               id, GS_HASH_LEN, NULL, box,
-                                               key);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(box + NONCE, &clen, msg, len, id,
+                                               GS_HASH_LEN, NULL, box, key);
     *out_len = NONCE + (size_t)clen;
     return box;
 }
@@ -90,9 +89,9 @@ static int open_box(const uint8_t *key, const uint8_t *box, size_t len,
 
     if (len < NONCE + TAG)
         return GS_ERR_VERIFY;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-            out, &mlen, NULL, box + NONCE, len - NONCE, id, GS_HASH_LEN, box,
-            key) != 0)
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, NULL,
+                                                   box + NONCE, len - NONCE, id,
+                                                   GS_HASH_LEN, box, key) != 0)
         return GS_ERR_VERIFY;
     *out_len = (size_t)mlen;
     return 0;
@@ -174,8 +173,7 @@ out:
     return rc;
 }
 
-int gs_store_item_set_state(struct gs_store *s,
-                            const uint8_t id[GS_HASH_LEN],
+int gs_store_item_set_state(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                             enum gs_item_state state)
 {
     return s->ops->item_set_state(s, id, state);
@@ -253,8 +251,7 @@ int gs_store_identity_list(struct gs_store *s, gs_store_identity_cb cb,
 }
 
 int gs_store_audit_append(struct gs_store *s, const char *data,
-                          const uint8_t leaf_hash[GS_HASH_LEN],
-                          uint64_t *index)
+                          const uint8_t leaf_hash[GS_HASH_LEN], uint64_t *index)
 {
     return s->ops->audit_append(s, data, leaf_hash, index);
 }
@@ -282,14 +279,14 @@ int gs_store_audit_list(struct gs_store *s, uint64_t from,
     return s->ops->audit_list(s, from, cb, ctx);
 }
 
-int gs_store_audit_node_put(struct gs_store *s, unsigned level,
-                            uint64_t index, const uint8_t hash[GS_HASH_LEN])
+int gs_store_audit_node_put(struct gs_store *s, unsigned level, uint64_t index,
+                            const uint8_t hash[GS_HASH_LEN])
 {
     return s->ops->audit_node_put(s, level, index, hash);
 }
 
-int gs_store_audit_node_get(struct gs_store *s, unsigned level,
-                            uint64_t index, uint8_t hash[GS_HASH_LEN])
+int gs_store_audit_node_get(struct gs_store *s, unsigned level, uint64_t index,
+                            uint8_t hash[GS_HASH_LEN])
 {
     return s->ops->audit_node_get(s, level, index, hash);
 }
@@ -349,8 +346,7 @@ int gs_store_outbox_acked(struct gs_store *s, const char *peer, uint64_t seq)
     return s->ops->outbox_acked(s, peer, seq);
 }
 
-int gs_store_peer_received(struct gs_store *s, const char *peer,
-                           uint64_t seq)
+int gs_store_peer_received(struct gs_store *s, const char *peer, uint64_t seq)
 {
     return s->ops->peer_received(s, peer, seq);
 }
@@ -366,8 +362,7 @@ int gs_store_witness_latest(struct gs_store *s, const char *nation,
     return s->ops->witness_latest(s, nation, out);
 }
 
-int gs_store_witness_list(struct gs_store *s, gs_store_witness_cb cb,
-                          void *ctx)
+int gs_store_witness_list(struct gs_store *s, gs_store_witness_cb cb, void *ctx)
 {
     return s->ops->witness_list(s, cb, ctx);
 }
@@ -378,8 +373,7 @@ int gs_store_meta_put(struct gs_store *s, const char *key, const void *value,
     return s->ops->meta_put(s, key, value, len);
 }
 
-int gs_store_meta_get(struct gs_store *s, const char *key,
-                      struct gs_buf *value)
+int gs_store_meta_get(struct gs_store *s, const char *key, struct gs_buf *value)
 {
     return s->ops->meta_get(s, key, value);
 }

@@ -40,16 +40,16 @@ struct gs_store;
 /* What is kept in clear about an item, for listing and decisions. */
 struct gs_store_item {
     uint8_t id[GS_HASH_LEN];
-    int64_t seq;            /* order of arrival at this node, from 1 */
+    int64_t seq; /* order of arrival at this node, from 1 */
     enum gs_kind kind;
     char originator[GS_NATION_SIZE];
-    gs_time_t created;      /* by the originator */
-    gs_time_t received;     /* stored here */
+    gs_time_t created;               /* by the originator */
+    gs_time_t received;              /* stored here */
     char source[GS_NATION_SIZE + 8]; /* "local", "import" or a nation */
     enum gs_item_state state;
-    char *labels;           /* JSON array of the contributors' labels */
-    char *marking;          /* this node's marking line (Art. 4) */
-    bool erased;            /* content crypto-erased */
+    char *labels;  /* JSON array of the contributors' labels */
+    char *marking; /* this node's marking line (Art. 4) */
+    bool erased;   /* content crypto-erased */
 };
 
 void gs_store_item_free(struct gs_store_item *m);
@@ -113,8 +113,7 @@ int gs_store_item_get(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
  * (an agreement that gained a signature). */
 int gs_store_item_replace(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                           const uint8_t *envelope, size_t len);
-int gs_store_item_set_state(struct gs_store *s,
-                            const uint8_t id[GS_HASH_LEN],
+int gs_store_item_set_state(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                             enum gs_item_state state);
 /* Replaces an item's labels (JSON array) and marking: the originator
  * reclassified it. */
@@ -133,8 +132,7 @@ int gs_store_relation_add(struct gs_store *s, const uint8_t child[GS_HASH_LEN],
                           const uint8_t parent[GS_HASH_LEN],
                           enum gs_relation rel);
 /* The children of parent (copies, translations, derived items). */
-typedef int (*gs_store_relation_cb)(void *ctx,
-                                    const uint8_t child[GS_HASH_LEN],
+typedef int (*gs_store_relation_cb)(void *ctx, const uint8_t child[GS_HASH_LEN],
                                     enum gs_relation rel);
 int gs_store_children(struct gs_store *s, const uint8_t parent[GS_HASH_LEN],
                       gs_store_relation_cb cb, void *ctx);
@@ -142,8 +140,7 @@ int gs_store_children(struct gs_store *s, const uint8_t parent[GS_HASH_LEN],
 /* Releases of an item to partners (the inventory). */
 int gs_store_release_add(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                          const char *nation, gs_time_t at);
-typedef int (*gs_store_release_cb)(void *ctx, const char *nation,
-                                   gs_time_t at);
+typedef int (*gs_store_release_cb)(void *ctx, const char *nation, gs_time_t at);
 int gs_store_releases(struct gs_store *s, const uint8_t id[GS_HASH_LEN],
                       gs_store_release_cb cb, void *ctx);
 
@@ -186,10 +183,10 @@ int gs_store_audit_list(struct gs_store *s, uint64_t from,
  * 2^level leaves starting at leaf index << level. They make roots and proofs
  * cost O(log n) reads (audit/merkle.h). GS_ERR_NOT_FOUND when not cached.
  */
-int gs_store_audit_node_put(struct gs_store *s, unsigned level,
-                            uint64_t index, const uint8_t hash[GS_HASH_LEN]);
-int gs_store_audit_node_get(struct gs_store *s, unsigned level,
-                            uint64_t index, uint8_t hash[GS_HASH_LEN]);
+int gs_store_audit_node_put(struct gs_store *s, unsigned level, uint64_t index,
+                            const uint8_t hash[GS_HASH_LEN]);
+int gs_store_audit_node_get(struct gs_store *s, unsigned level, uint64_t index,
+                            uint8_t hash[GS_HASH_LEN]);
 
 int gs_store_head_put(struct gs_store *s, const struct gs_tree_head *h);
 /* The head of the largest size; GS_ERR_NOT_FOUND when none was signed. */
@@ -229,8 +226,7 @@ int gs_store_outbox_list(struct gs_store *s, const char *peer, uint64_t after,
 /* The peer stored everything up to seq: forget those entries. */
 int gs_store_outbox_acked(struct gs_store *s, const char *peer, uint64_t seq);
 /* This node stored the peer's items up to seq. */
-int gs_store_peer_received(struct gs_store *s, const char *peer,
-                           uint64_t seq);
+int gs_store_peer_received(struct gs_store *s, const char *peer, uint64_t seq);
 
 /* Partners' signed tree heads, as witnessed here. */
 struct gs_witness {

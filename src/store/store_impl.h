@@ -65,8 +65,8 @@ struct gs_store_ops {
     int (*audit_leaf)(struct gs_store *s, uint64_t index, uint8_t *leaf_hash);
     int (*audit_get)(struct gs_store *s, uint64_t index,
                      struct gs_store_record *out);
-    int (*audit_list)(struct gs_store *s, uint64_t from,
-                      gs_store_record_cb cb, void *ctx);
+    int (*audit_list)(struct gs_store *s, uint64_t from, gs_store_record_cb cb,
+                      void *ctx);
 
     int (*audit_node_put)(struct gs_store *s, unsigned level, uint64_t index,
                           const uint8_t *hash);
@@ -82,8 +82,8 @@ struct gs_store_ops {
     int (*peer_list)(struct gs_store *s, gs_store_peer_cb cb, void *ctx);
     int (*peer_get)(struct gs_store *s, const char *nation,
                     struct gs_store_peer *out);
-    int (*outbox_add)(struct gs_store *s, const char *peer,
-                      const uint8_t *item, uint64_t *seq);
+    int (*outbox_add)(struct gs_store *s, const char *peer, const uint8_t *item,
+                      uint64_t *seq);
     int (*outbox_list)(struct gs_store *s, const char *peer, uint64_t after,
                        int limit, gs_store_outbox_cb cb, void *ctx);
     int (*outbox_acked)(struct gs_store *s, const char *peer, uint64_t seq);
@@ -91,8 +91,7 @@ struct gs_store_ops {
     int (*witness_put)(struct gs_store *s, const struct gs_witness *w);
     int (*witness_latest)(struct gs_store *s, const char *nation,
                           struct gs_witness *out);
-    int (*witness_list)(struct gs_store *s, gs_store_witness_cb cb,
-                        void *ctx);
+    int (*witness_list)(struct gs_store *s, gs_store_witness_cb cb, void *ctx);
 
     int (*meta_put)(struct gs_store *s, const char *key, const void *value,
                     size_t len);

@@ -69,8 +69,8 @@ enum stmt {
     S_COUNT
 };
 
-#define ITEM_COLUMNS                                                          \
-    "id, seq, kind, originator, created, received, source, state, labels, "   \
+#define ITEM_COLUMNS                                                           \
+    "id, seq, kind, originator, created, received, source, state, labels, "    \
     "marking, wrapped_key IS NULL"
 
 static const char *const sql[S_COUNT] = {
@@ -293,8 +293,7 @@ static int sq_checkpoint(struct gs_store *s)
 {
     int log = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(S(s)->db, NULL,
-                                       SQLITE_CHECKPOINT_TRUNCATE, &log,
-                                       &done);
+                                       SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
 
     return rc == SQLITE_OK ? 0 : fail(S(s), rc, "checkpointing the store");
 }
@@ -355,8 +354,7 @@ static int sq_item_put(struct gs_store *s, const struct gs_store_item *m,
     sqlite3_bind_int64(st, 4, m->created);
     sqlite3_bind_int64(st, 5, m->received);
     sqlite3_bind_text(st, 6, m->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, gs_item_state_name(m->state), -1,
-                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, gs_item_state_name(m->state), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, m->labels != NULL ? m->labels : "[]", -1,
                       SQLITE_STATIC);
     if (m->marking != NULL)
@@ -583,8 +581,10 @@ static int sq_user_get(struct gs_store *s, const char *name,
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 0;
-    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND : fail(q, rc, "reading a "
-                                                            "user");
+    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND
+                             : fail(q, rc,
+                                    "reading a "
+                                    "user");
 }
 
 static int sq_user_list(struct gs_store *s, gs_store_user_cb cb, void *ctx)
@@ -682,15 +682,15 @@ static int sq_data_version(struct gs_store *s, int64_t *version)
 static int sq_audit_size(struct gs_store *s, uint64_t *size)
 {
     int64_t n = 0;
-    int rc = one_int(S(s), stmt(S(s), S_AUDIT_SIZE), &n, "sizing the audit "
-                                                         "log");
+    int rc = one_int(S(s), stmt(S(s), S_AUDIT_SIZE), &n,
+                     "sizing the audit "
+                     "log");
 
     *size = (uint64_t)n;
     return rc;
 }
 
-static int sq_audit_leaf(struct gs_store *s, uint64_t index,
-                         uint8_t *leaf_hash)
+static int sq_audit_leaf(struct gs_store *s, uint64_t index, uint8_t *leaf_hash)
 {
     struct sqlite_store *q = S(s);
     sqlite3_stmt *st = stmt(q, S_AUDIT_LEAF);
@@ -755,8 +755,8 @@ static int sq_audit_list(struct gs_store *s, uint64_t from,
     return rc == SQLITE_DONE ? 0 : fail(q, rc, "listing audit records");
 }
 
-static int sq_audit_node_put(struct gs_store *s, unsigned level,
-                             uint64_t index, const uint8_t *hash)
+static int sq_audit_node_put(struct gs_store *s, unsigned level, uint64_t index,
+                             const uint8_t *hash)
 {
     struct sqlite_store *q = S(s);
     sqlite3_stmt *st = stmt(q, S_NODE_PUT);
@@ -767,8 +767,8 @@ static int sq_audit_node_put(struct gs_store *s, unsigned level,
     return run(q, st, "caching an audit subtree");
 }
 
-static int sq_audit_node_get(struct gs_store *s, unsigned level,
-                             uint64_t index, uint8_t *hash)
+static int sq_audit_node_get(struct gs_store *s, unsigned level, uint64_t index,
+                             uint8_t *hash)
 {
     struct sqlite_store *q = S(s);
     sqlite3_stmt *st = stmt(q, S_NODE_GET);
@@ -795,8 +795,7 @@ static int sq_head_put(struct gs_store *s, const struct gs_tree_head *h)
     sqlite3_bind_int64(st, 1, (int64_t)h->size);
     sqlite3_bind_blob(st, 2, h->root, GS_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, h->time);
-    sqlite3_bind_blob(st, 4, h->signature, sizeof(h->signature),
-                      SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, h->signature, sizeof(h->signature), SQLITE_STATIC);
     return run(q, st, "storing a tree head");
 }
 
@@ -906,8 +905,10 @@ static int sq_peer_get(struct gs_store *s, const char *nation,
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 0;
-    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND : fail(q, rc, "reading a "
-                                                            "peer");
+    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND
+                             : fail(q, rc,
+                                    "reading a "
+                                    "peer");
 }
 
 static int sq_outbox_add(struct gs_store *s, const char *peer,
@@ -940,9 +941,8 @@ static int sq_outbox_add(struct gs_store *s, const char *peer,
     return rc;
 }
 
-static int sq_outbox_list(struct gs_store *s, const char *peer,
-                          uint64_t after, int limit, gs_store_outbox_cb cb,
-                          void *ctx)
+static int sq_outbox_list(struct gs_store *s, const char *peer, uint64_t after,
+                          int limit, gs_store_outbox_cb cb, void *ctx)
 {
     struct sqlite_store *q = S(s);
     sqlite3_stmt *st = stmt(q, S_OUTBOX_LIST);
@@ -984,8 +984,7 @@ static int sq_outbox_acked(struct gs_store *s, const char *peer, uint64_t seq)
     return run(q, st, "recording an acknowledgement");
 }
 
-static int sq_peer_received(struct gs_store *s, const char *peer,
-                            uint64_t seq)
+static int sq_peer_received(struct gs_store *s, const char *peer, uint64_t seq)
 {
     struct sqlite_store *q = S(s);
     sqlite3_stmt *st = stmt(q, S_PEER_RECEIVED);
@@ -1074,8 +1073,7 @@ static int sq_meta_put(struct gs_store *s, const char *key, const void *value,
     return run(q, st, "storing a value");
 }
 
-static int sq_meta_get(struct gs_store *s, const char *key,
-                       struct gs_buf *out)
+static int sq_meta_get(struct gs_store *s, const char *key, struct gs_buf *out)
 {
     struct sqlite_store *q = S(s);
     sqlite3_stmt *st = stmt(q, S_META_GET);
@@ -1152,10 +1150,9 @@ int gs_store_open_sqlite(const char *path,
     q->base.ops = &sqlite_ops;
     q->base.path = gs_strdup(path);
     memcpy(q->base.storage_key, storage_key, GS_STORAGE_KEY_LEN);
-    rc = sqlite3_open_v2(path, &q->db,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                             SQLITE_OPEN_NOMUTEX,
-                         NULL);
+    rc = sqlite3_open_v2(
+        path, &q->db,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         GS_LOG_ERROR("cannot open %s: %s", path,
                      q->db ? sqlite3_errmsg(q->db) : "out of memory");
@@ -1172,8 +1169,7 @@ int gs_store_open_sqlite(const char *path,
     for (i = 0; rc == 0 && i < S_COUNT; i++) {
         if (sqlite3_prepare_v3(q->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &q->st[i], NULL) != SQLITE_OK) {
-            GS_LOG_ERROR("preparing \"%s\": %s", sql[i],
-                         sqlite3_errmsg(q->db));
+            GS_LOG_ERROR("preparing \"%s\": %s", sql[i], sqlite3_errmsg(q->db));
             rc = GS_ERR_IO;
         }
     }
@@ -1183,8 +1179,8 @@ int gs_store_open_sqlite(const char *path,
             rc = sq_meta_put(&q->base, "schema", SCHEMA_VERSION,
                              strlen(SCHEMA_VERSION));
         else if (strcmp(gs_buf_str(&version), SCHEMA_VERSION) != 0) {
-            GS_LOG_ERROR("%s has store schema %s; this gsomia reads %s",
-                         path, gs_buf_str(&version), SCHEMA_VERSION);
+            GS_LOG_ERROR("%s has store schema %s; this gsomia reads %s", path,
+                         gs_buf_str(&version), SCHEMA_VERSION);
             rc = GS_ERR_UNSUPPORTED;
         }
         gs_buf_free(&version);

@@ -1652,8 +1652,7 @@ static void civil_warning_life(void **state)
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_LOST);
     assert_int_equal(w[0].number, 2);
-    assert_int_equal(gs_warning_engine_tick(e, T0 + 2000 * 1000000LL, w, 4),
-                     0);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 2000 * 1000000LL, w, 4), 0);
     assert_int_equal(gs_warning_engine_retract(e, "JPN-T3", u.time, w, 4), 0);
 
     /* A salvo of two: one lost in flight, the other comes down at sea.

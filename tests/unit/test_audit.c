@@ -177,8 +177,10 @@ static void verify_catches_recomputed_leaf(void **state)
     gs_merkle_leaf_hash(data, strlen(data), leaf);
     for (i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", leaf[i]);
-    snprintf(text, sizeof(text), "UPDATE audit SET data = '%s', leaf = "
-             "x'%s' WHERE idx = 1", data, hex);
+    snprintf(text, sizeof(text),
+             "UPDATE audit SET data = '%s', leaf = "
+             "x'%s' WHERE idx = 1",
+             data, hex);
     sql(f, text);
     assert_int_equal(verify(f, &rep, "do not hash to the signed root"),
                      GS_ERR_VERIFY);
@@ -291,18 +293,17 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(verify_catches_tampering, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(verify_catches_recomputed_leaf,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_catches_recomputed_leaf, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(verify_catches_removal_and_forgery,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(verify_catches_forged_head, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(proofs_check_with_the_public_key,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(proofs_check_with_the_public_key, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(two_handles_share_the_log, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(rollback_then_append, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(rollback_then_append, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

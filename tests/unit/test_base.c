@@ -44,8 +44,7 @@ static void time_known_instants(void **state)
     assert_true(parse_ok("2000-02-29T00:00:00z") ==
                 INT64_C(951782400) * GS_USEC_PER_SEC);
     /* Nanoseconds are dropped to the microsecond, not rounded. */
-    assert_true(parse_ok("2000-01-01T00:00:00.123456789Z") % 1000000 ==
-                123456);
+    assert_true(parse_ok("2000-01-01T00:00:00.123456789Z") % 1000000 == 123456);
     assert_true(parse_ok("0001-01-01T00:00:00Z") == GS_TIME_MIN);
     assert_true(parse_ok("9999-12-31T23:59:59.999999Z") == GS_TIME_MAX);
 }
@@ -55,15 +54,15 @@ static void time_rejects(void **state)
     static const char *const bad[] = {
         "",
         "2016-11-23",
-        "2016-11-23T00:00:00",         /* no zone */
-        "2016-11-23 00:00:00Z",        /* space */
-        "2016-11-31T00:00:00Z",        /* 31 November */
-        "2019-02-29T00:00:00Z",        /* not a leap year */
-        "1900-02-29T00:00:00Z",        /* not a leap year either */
+        "2016-11-23T00:00:00",  /* no zone */
+        "2016-11-23 00:00:00Z", /* space */
+        "2016-11-31T00:00:00Z", /* 31 November */
+        "2019-02-29T00:00:00Z", /* not a leap year */
+        "1900-02-29T00:00:00Z", /* not a leap year either */
         "2016-13-01T00:00:00Z",
         "2016-11-23T24:00:00Z",
         "2016-11-23T23:60:00Z",
-        "2016-12-31T23:59:60Z",        /* leap second */
+        "2016-12-31T23:59:60Z", /* leap second */
         "2016-11-23T00:00:00.Z",
         "2016-11-23T00:00:00.1234567890Z",
         "2016-11-23T00:00:00+9:00",
@@ -91,8 +90,7 @@ static void time_round_trip(void **state)
     (void)state;
     assert_int_equal(gs_time_format(0, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "1970-01-01T00:00:00Z");
-    gs_time_format(parse_ok("2022-10-04T07:22:31.25+09:00"), buf,
-                   sizeof(buf));
+    gs_time_format(parse_ok("2022-10-04T07:22:31.25+09:00"), buf, sizeof(buf));
     assert_string_equal(buf, "2022-10-03T22:22:31.250000Z");
     gs_time_format(-1, buf, sizeof(buf));
     assert_string_equal(buf, "1969-12-31T23:59:59.999999Z");
@@ -170,8 +168,7 @@ static void json_positions(void **state)
 
     (void)state;
     gs_diag_init(&d);
-    assert_int_equal(gs_jdoc_parse(&doc, "t.json", text, strlen(text), &d),
-                     0);
+    assert_int_equal(gs_jdoc_parse(&doc, "t.json", text, strlen(text), &d), 0);
     p = gs_jpos_member(&doc, doc.root, "a");
     assert_string_equal(p.file, "t.json");
     assert_int_equal(p.line, 2);
@@ -218,8 +215,7 @@ static void json_rejects_duplicates_with_position(void **state)
 
     /* NUL inside a string is refused too. */
     gs_diag_init(&d);
-    assert_int_equal(gs_jdoc_parse(&doc, "nul.json", "[\"a\\u0000b\"]", 12,
-                                   &d),
+    assert_int_equal(gs_jdoc_parse(&doc, "nul.json", "[\"a\\u0000b\"]", 12, &d),
                      GS_ERR_INVALID);
     gs_jdoc_free(&doc);
     gs_diag_free(&d);
@@ -231,8 +227,8 @@ static void json_typed_members(void **state)
                                "\"t\": \"2016-11-23T00:00:00Z\", "
                                "\"bad_t\": \"yesterday\", \"z\": null, "
                                "\"arr\": [\"a\", 3]}";
-    static const char *const allowed[] = {"s", "e", "n", "t", "bad_t", "z",
-                                          NULL};
+    static const char *const allowed[] = {"s",     "e", "n", "t",
+                                          "bad_t", "z", NULL};
     struct gs_jdoc doc;
     struct gs_diag d;
     struct gs_jctx c = {&doc, &d};
@@ -244,8 +240,7 @@ static void json_typed_members(void **state)
 
     (void)state;
     gs_diag_init(&d);
-    assert_int_equal(gs_jdoc_parse(&doc, "m.json", text, strlen(text), &d),
-                     0);
+    assert_int_equal(gs_jdoc_parse(&doc, "m.json", text, strlen(text), &d), 0);
     assert_int_equal(gs_json_string(&c, doc.root, "s", true, &s), 0);
     assert_string_equal(s, "x");
     assert_int_equal(gs_json_string(&c, doc.root, "e", true, &s),
@@ -257,15 +252,13 @@ static void json_typed_members(void **state)
     assert_null(s);
     assert_int_equal(gs_json_string(&c, doc.root, "z", true, &s),
                      GS_ERR_INVALID);
-    assert_int_equal(gs_json_number(&c, doc.root, "n", true, &n, &present),
-                     0);
+    assert_int_equal(gs_json_number(&c, doc.root, "n", true, &n, &present), 0);
     assert_true(n == 2.5 && present);
     assert_int_equal(gs_json_time(&c, doc.root, "t", true, &t, &present), 0);
     assert_true(present && t == INT64_C(1479859200) * GS_USEC_PER_SEC);
     assert_int_equal(gs_json_time(&c, doc.root, "bad_t", true, &t, NULL),
                      GS_ERR_INVALID);
-    assert_int_equal(gs_json_time(&c, doc.root, "missing", false, &t,
-                                  &present),
+    assert_int_equal(gs_json_time(&c, doc.root, "missing", false, &t, &present),
                      0);
     assert_false(present);
     assert_int_equal(gs_json_array(&c, doc.root, "arr", true, &arr), 0);

@@ -159,8 +159,7 @@ static void every_flipped_byte_is_refused(void **state)
             memcpy(copy, env.data, env.len);
             copy[i] ^= (uint8_t)(1u << bit);
             if (accept(f, copy, env.len) == 0)
-                fail_msg("byte %zu bit %d flipped and still accepted", i,
-                         bit);
+                fail_msg("byte %zu bit %d flipped and still accepted", i, bit);
         }
     }
     /* Truncated anywhere: refused too. */
@@ -273,14 +272,13 @@ static void decode_refuses_bad_structure(void **state)
     gs_diag_free(&d);
 
     /* Too big, and not protobuf at all. */
-    assert_int_equal(gs_item_decode(f->p, env.data, GS_ITEM_MAX_BYTES + 1,
-                                    &it, NULL),
-                     GS_ERR_TOO_BIG);
+    assert_int_equal(
+        gs_item_decode(f->p, env.data, GS_ITEM_MAX_BYTES + 1, &it, NULL),
+        GS_ERR_TOO_BIG);
     memset(big, 0xFF, sizeof(big));
     assert_int_equal(gs_item_decode(f->p, big, sizeof(big), &it, NULL),
                      GS_ERR_INVALID);
-    assert_int_equal(gs_item_decode(f->p, big, 0, &it, NULL),
-                     GS_ERR_INVALID);
+    assert_int_equal(gs_item_decode(f->p, big, 0, &it, NULL), GS_ERR_INVALID);
     gs_buf_free(&env);
 }
 
@@ -654,16 +652,15 @@ static void signatures_have_a_context(void **state)
     static const uint8_t msg[] = "tree head bytes";
 
     gs_sign(&f->kor, "gsomia tree head v1", msg, sizeof(msg), sig);
-    assert_int_equal(gs_verify(f->kor.pk, "gsomia tree head v1", msg,
-                               sizeof(msg), sig),
-                     0);
+    assert_int_equal(
+        gs_verify(f->kor.pk, "gsomia tree head v1", msg, sizeof(msg), sig), 0);
     /* The same bytes under another context do not verify. */
-    assert_int_equal(gs_verify(f->kor.pk, GS_ITEM_CONTEXT, msg, sizeof(msg),
-                               sig),
-                     GS_ERR_VERIFY);
-    assert_int_equal(gs_verify(f->usa.pk, "gsomia tree head v1", msg,
-                               sizeof(msg), sig),
-                     GS_ERR_VERIFY);
+    assert_int_equal(
+        gs_verify(f->kor.pk, GS_ITEM_CONTEXT, msg, sizeof(msg), sig),
+        GS_ERR_VERIFY);
+    assert_int_equal(
+        gs_verify(f->usa.pk, "gsomia tree head v1", msg, sizeof(msg), sig),
+        GS_ERR_VERIFY);
 }
 
 int main(void)
@@ -679,8 +676,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(track_payload_round_trip, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(alert_payload_checks, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(alert_payload_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(label_lists_must_be_utf8, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(label_derivatives_survive_sealing,

@@ -40,14 +40,13 @@ static void make_ca(struct fixture *f, const char *nation)
 
     snprintf(crt, sizeof(crt), "%s-ca.crt", nation);
     snprintf(key, sizeof(key), "%s-ca.key", nation);
-    assert_int_equal(gs_x509_make_ca(nation, path(f, crt), path(f, key),
-                                     NULL),
+    assert_int_equal(gs_x509_make_ca(nation, path(f, crt), path(f, key), NULL),
                      0);
 }
 
 /* A node certificate "name" claiming nation, issued by issuer's CA. */
-static void make_node(struct fixture *f, const char *name,
-                      const char *nation, const char *issuer, long days)
+static void make_node(struct fixture *f, const char *name, const char *nation,
+                      const char *issuer, long days)
 {
     char crt[32], key[32], ca[32], cakey[32];
 
@@ -106,9 +105,9 @@ static int setup(void **state)
     make_ca(f, "CHN");
     make_node(f, "seoul", "KOR", "KOR", 30);
     make_node(f, "tokyo", "JPN", "JPN", 30);
-    make_node(f, "rogue", "JPN", "CHN", 30);     /* an unknown CA */
-    make_node(f, "stale", "JPN", "JPN", -1);     /* expired */
-    make_node(f, "liar", "USA", "JPN", 30);      /* JPN's CA, says USA */
+    make_node(f, "rogue", "JPN", "CHN", 30); /* an unknown CA */
+    make_node(f, "stale", "JPN", "JPN", -1); /* expired */
+    make_node(f, "liar", "USA", "JPN", 30);  /* JPN's CA, says USA */
     *state = f;
     return 0;
 }
@@ -313,8 +312,9 @@ static void frames_too_large_are_refused_early(void **state)
         struct gs_buf b;
 
         gs_buf_init(&b, 1 << 26);
-        assert_int_equal(gs_frame_append(&b, (const uint8_t *)"", GS_FRAME_MAX + 1),
-                         GS_ERR_TOO_BIG);
+        assert_int_equal(
+            gs_frame_append(&b, (const uint8_t *)"", GS_FRAME_MAX + 1),
+            GS_ERR_TOO_BIG);
         gs_buf_free(&b);
     }
 }

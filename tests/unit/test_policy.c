@@ -72,8 +72,7 @@ static void add_fails(struct gs_policy *p, add_fn add, const char *text,
 {
     char msg[1024];
 
-    assert_int_equal(add_json(p, add, text, msg, sizeof(msg)),
-                     GS_ERR_INVALID);
+    assert_int_equal(add_json(p, add, text, msg, sizeof(msg)), GS_ERR_INVALID);
     if (strstr(msg, want) == NULL)
         fail_msg("message \"%s\" lacks \"%s\"", msg, want);
 }
@@ -167,7 +166,7 @@ static const struct gs_item_ref *item(struct item *it, const char *id,
 }
 
 /* Decides a release and checks the reason (and marking when allowed). */
-#define expect_release(p, h, r, at, x, reason, marking)                       \
+#define expect_release(p, h, r, at, x, reason, marking)                        \
     check_release(p, h, r, at, x, reason, marking, __LINE__)
 
 static void check_release(const struct gs_policy *p, const char *h,
@@ -180,8 +179,7 @@ static void check_release(const struct gs_policy *p, const char *h,
 
     if (rc != 0 || d.reason != want)
         fail_msg("line %d: got %s (rc %d), want %s: %s", line,
-                 gs_reason_code(d.reason), rc, gs_reason_code(want),
-                 d.detail);
+                 gs_reason_code(d.reason), rc, gs_reason_code(want), d.detail);
     assert_true(d.detail[0] != '\0');
     if (want == GS_REASON_ALLOWED && marking != NULL &&
         strcmp(d.marking, marking) != 0)
@@ -327,8 +325,7 @@ static void schemes_from_files(void **state)
               "{\"nation\": \"FRA\", \"levels\": [{\"word\": \"A//B\", "
               "\"rank\": 1}]}",
               "not a usable marking word");
-    add_fails(p, gs_policy_add_scheme,
-              "{\"nation\": \"XYZ\", \"levels\": []}",
+    add_fails(p, gs_policy_add_scheme, "{\"nation\": \"XYZ\", \"levels\": []}",
               "not an ISO 3166-1 alpha-3");
     assert_null(gs_policy_scheme(p, "FRA"));
 }
@@ -378,10 +375,10 @@ static void agreement_rejects_bad_files(void **state)
                                "\"in_force\": \"2016-11-23T00:00:00Z\", ";
     char text[1024];
 
-#define AGREEMENT(rest, want)                                                 \
-    do {                                                                      \
-        snprintf(text, sizeof(text), "%s%s}", head, rest);                    \
-        add_fails(p, gs_policy_add_agreement, text, want);                    \
+#define AGREEMENT(rest, want)                                                  \
+    do {                                                                       \
+        snprintf(text, sizeof(text), "%s%s}", head, rest);                     \
+        add_fails(p, gs_policy_add_agreement, text, want);                     \
     } while (0)
 
     AGREEMENT("\"parties\": [\"JPN\", \"KOR\"], \"equivalence\": "
@@ -474,28 +471,32 @@ static void label_parse_and_marking(void **state)
                         "군사Ⅱ급비밀 // NOT RELEASABLE // missile-warning");
     gs_buf_free(&b);
 
-    assert_null(label_in(p, "{\"originator\": \"KOR\", \"classification\": "
-                            "\"極秘\", \"releasable_to\": [], \"purpose\": "
-                            "\"x\", \"created\": \"2015-01-01T00:00:00Z\"}",
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"極秘\", \"releasable_to\": [], \"purpose\": "
+                         "\"x\", \"created\": \"2015-01-01T00:00:00Z\"}",
                          msg, sizeof(msg)));
     assert_non_null(strstr(msg, "label.json:1:41: error: \"極秘\" is not a "
                                 "classification of KOR's scheme"));
-    assert_null(label_in(p, "{\"originator\": \"KOR\", \"classification\": "
-                            "\"군사II급비밀\", \"releasable_to\": [\"USA\"], "
-                            "\"created\": \"2015-01-01T00:00:00Z\"}",
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [\"USA\"], "
+                         "\"created\": \"2015-01-01T00:00:00Z\"}",
                          msg, sizeof(msg)));
     assert_non_null(strstr(msg, "missing \"purpose\""));
-    assert_null(label_in(p, "{\"originator\": \"KOR\", \"classification\": "
-                            "\"군사II급비밀\", \"releasable_to\": [\"USA\"], "
-                            "\"purpose\": \"x\", \"categories\": "
-                            "[\"DPRK MISSILE\"], "
-                            "\"created\": \"2015-01-01T00:00:00Z\"}",
+    assert_null(label_in(p,
+                         "{\"originator\": \"KOR\", \"classification\": "
+                         "\"군사II급비밀\", \"releasable_to\": [\"USA\"], "
+                         "\"purpose\": \"x\", \"categories\": "
+                         "[\"DPRK MISSILE\"], "
+                         "\"created\": \"2015-01-01T00:00:00Z\"}",
                          msg, sizeof(msg)));
     assert_non_null(strstr(msg, "not a valid category"));
-    assert_null(label_in(p, "{\"originator\": \"PRK\", \"classification\": "
-                            "\"SECRET\", \"releasable_to\": [], "
-                            "\"purpose\": \"x\", "
-                            "\"created\": \"2015-01-01T00:00:00Z\"}",
+    assert_null(label_in(p,
+                         "{\"originator\": \"PRK\", \"classification\": "
+                         "\"SECRET\", \"releasable_to\": [], "
+                         "\"purpose\": \"x\", "
+                         "\"created\": \"2015-01-01T00:00:00Z\"}",
                          msg, sizeof(msg)));
     assert_non_null(strstr(msg, "no marking scheme is known for PRK"));
 }
@@ -705,10 +706,10 @@ static void release_rule2_reasons(void **state)
     gs_decide_release(p, "KOR", "JPN", T("2019-09-01T00:00:00Z"), x, &d);
     assert_non_null(strstr(d.detail, "JPN-KOR-2016"));
     /* A ROK Level I item is covered by no agreement with Japan. */
-    x = item(&it, "t2", GS_KIND_TRACK,
-             lab(p, "KOR", "군사I급비밀", "\"USA\", \"JPN\"", "",
-                 "missile-warning"),
-             NULL);
+    x = item(
+        &it, "t2", GS_KIND_TRACK,
+        lab(p, "KOR", "군사I급비밀", "\"USA\", \"JPN\"", "", "missile-warning"),
+        NULL);
     expect_release(p, "KOR", "JPN", T("2024-01-10T00:00:00Z"), x,
                    GS_REASON_LEVEL_NOT_COVERED, NULL);
     gs_decide_release(p, "KOR", "JPN", T("2024-01-10T00:00:00Z"), x, &d);
@@ -851,11 +852,10 @@ static void release_rule4_level_of_originator(void **state)
      * the JPN-KOR agreement does not cover, so KOR's part is not covered
      * even though KOR allows JPN. The dominant level (TOP SECRET) is
      * covered between USA and JPN. */
-    x = item(&it, "f1", GS_KIND_TRACK,
-             lab(p, "KOR", "군사I급비밀", "\"USA\", \"JPN\"", "",
-                 "missile-warning"),
-             lab(p, "USA", "TOP SECRET", "\"JPN\", \"KOR\"", "",
-                 "missile-warning"));
+    x = item(
+        &it, "f1", GS_KIND_TRACK,
+        lab(p, "KOR", "군사I급비밀", "\"USA\", \"JPN\"", "", "missile-warning"),
+        lab(p, "USA", "TOP SECRET", "\"JPN\", \"KOR\"", "", "missile-warning"));
     expect_release(p, "USA", "JPN", T("2024-01-10T00:00:00Z"), x,
                    GS_REASON_ORIGINATOR_NOT_COVERED, NULL);
 }
@@ -886,18 +886,16 @@ static void release_consent_scope(void **state)
             "missile-warning");
     cat2 = lab(p, "KOR", "군사II급비밀", "\"USA\"",
                "\"DPRK-MISSILE\", \"NUCLEAR\"", "missile-warning");
-    other_purpose = lab(p, "KOR", "군사II급비밀", "\"USA\"",
-                        "\"DPRK-MISSILE\"", "intelligence");
+    other_purpose = lab(p, "KOR", "군사II급비밀", "\"USA\"", "\"DPRK-MISSILE\"",
+                        "intelligence");
 
     /* By kind and categories. */
     expect_release(p, "USA", "JPN", t, item(&it, "t1", GS_KIND_TRACK, l, NULL),
                    GS_REASON_ALLOWED, "極秘");
-    expect_release(p, "USA", "JPN", t,
-                   item(&it, "t1", GS_KIND_LAUNCH, l, NULL),
+    expect_release(p, "USA", "JPN", t, item(&it, "t1", GS_KIND_LAUNCH, l, NULL),
                    GS_REASON_ALLOWED, "極秘");
     /* A kind the consent does not name. */
-    expect_release(p, "USA", "JPN", t,
-                   item(&it, "t1", GS_KIND_REPORT, l, NULL),
+    expect_release(p, "USA", "JPN", t, item(&it, "t1", GS_KIND_REPORT, l, NULL),
                    GS_REASON_NO_CONSENT, NULL);
     /* A category the consent does not name. */
     expect_release(p, "USA", "JPN", t,
@@ -912,8 +910,7 @@ static void release_consent_scope(void **state)
                    item(&it, "r7", GS_KIND_REPORT, other_purpose, NULL),
                    GS_REASON_NO_CONSENT, NULL);
     /* Another holder or third party. */
-    expect_release(p, "KOR", "JPN", t,
-                   item(&it, "t1", GS_KIND_TRACK, l, NULL),
+    expect_release(p, "KOR", "JPN", t, item(&it, "t1", GS_KIND_TRACK, l, NULL),
                    GS_REASON_NOT_RELEASABLE, NULL);
     add_ok(p, gs_policy_add_scheme,
            "{\"nation\": \"AUS\", \"levels\": [{\"word\": \"SECRET\", "
@@ -923,8 +920,7 @@ static void release_consent_scope(void **state)
            "\"AUS\"], \"in_force\": \"2000-01-01T00:00:00Z\", "
            "\"equivalence\": [{\"common\": \"SECRET\", \"USA\": "
            "[\"SECRET\"], \"AUS\": [\"SECRET\"]}]}");
-    expect_release(p, "USA", "AUS", t,
-                   item(&it, "t1", GS_KIND_TRACK, l, NULL),
+    expect_release(p, "USA", "AUS", t, item(&it, "t1", GS_KIND_TRACK, l, NULL),
                    GS_REASON_NO_CONSENT, NULL);
 }
 
@@ -1175,8 +1171,7 @@ static void release_rule5_purposes(void **state)
     /* 2015: KOR's part reaches JPN only under TISA, which is limited to
      * missile warning and DPRK nuclear information. */
     x = item(&it, "t1", GS_KIND_REPORT,
-             lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "",
-                 "fisheries"),
+             lab(p, "KOR", "군사II급비밀", "\"USA\", \"JPN\"", "", "fisheries"),
              NULL);
     expect_release(p, "USA", "JPN", T("2015-06-01T00:00:00Z"), x,
                    GS_REASON_PURPOSE_NOT_PERMITTED, NULL);
@@ -1252,9 +1247,9 @@ static void release_derived_items(void **state)
     /* Different purposes make no valid item. */
     x = item(&it, "f2", GS_KIND_TRACK, kor_rel,
              lab(p, "USA", "SECRET", "\"JPN\"", "", "intelligence"));
-    assert_int_equal(gs_decide_release(p, "USA", "JPN",
-                                       T("2024-01-10T00:00:00Z"), x, &d),
-                     GS_ERR_INVALID);
+    assert_int_equal(
+        gs_decide_release(p, "USA", "JPN", T("2024-01-10T00:00:00Z"), x, &d),
+        GS_ERR_INVALID);
     assert_int_equal(d.reason, GS_REASON_MALFORMED);
     assert_false(gs_decision_allowed(&d));
 }
@@ -1667,19 +1662,21 @@ static void users_reject_bad_files(void **state)
     struct gs_user *u;
     static const char *const bad[][2] = {
         {"{\"name\": \"a\", \"nationality\": \"JPN\", \"clearance\": "
-         "\"SECRET\"}", "not a classification of JPN's scheme"},
+         "\"SECRET\"}",
+         "not a classification of JPN's scheme"},
         {"{\"name\": \"a\", \"nationality\": \"JPN\", \"clearance\": "
-         "\"秘\", \"roles\": [\"admiral\"]}", "\"admiral\" is not a role"},
+         "\"秘\", \"roles\": [\"admiral\"]}",
+         "\"admiral\" is not a role"},
         {"{\"name\": \"a b\", \"nationality\": \"JPN\", \"clearance\": "
-         "\"秘\"}", "not a valid user name"},
+         "\"秘\"}",
+         "not a valid user name"},
     };
     size_t i;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         gs_diag_init(&d);
         assert_int_equal(
-            gs_jdoc_parse(&doc, "u.json", bad[i][0], strlen(bad[i][0]), &d),
-            0);
+            gs_jdoc_parse(&doc, "u.json", bad[i][0], strlen(bad[i][0]), &d), 0);
         assert_int_equal(gs_user_from_json(p, &c, doc.root, p->arena, &u),
                          GS_ERR_INVALID);
         if (strstr(gs_diag_first(&d), bad[i][1]) == NULL)
@@ -1733,19 +1730,21 @@ static void stanag4774_round_trip(void **state)
     struct gs_diag d;
     json_t *j1, *j2;
 
-    l = label_in(p, "{\"originator\": \"KOR\", \"classification\": "
-                    "\"군사Ⅱ급비밀\", \"releasable_to\": [\"USA\", \"JPN\"], "
-                    "\"categories\": [\"DPRK-MISSILE\", \"SLBM\"], "
-                    "\"purpose\": \"missile-warning\", "
-                    "\"created\": \"2024-01-10T09:30:00.5Z\", "
-                    "\"review\": \"2034-01-10T00:00:00Z\"}",
+    l = label_in(p,
+                 "{\"originator\": \"KOR\", \"classification\": "
+                 "\"군사Ⅱ급비밀\", \"releasable_to\": [\"USA\", \"JPN\"], "
+                 "\"categories\": [\"DPRK-MISSILE\", \"SLBM\"], "
+                 "\"purpose\": \"missile-warning\", "
+                 "\"created\": \"2024-01-10T09:30:00.5Z\", "
+                 "\"review\": \"2034-01-10T00:00:00Z\"}",
                  NULL, 0);
     assert_non_null(l);
     gs_buf_init(&b, GS_STANAG4774_MAX);
     assert_int_equal(gs_stanag4774_write(l, &b), 0);
     assert_non_null(strstr(gs_buf_str(&b), GS_STANAG4774_NS));
-    assert_non_null(strstr(gs_buf_str(&b), "<slab:Classification>"
-                                           "군사Ⅱ급비밀</slab:Classification>"));
+    assert_non_null(strstr(gs_buf_str(&b),
+                           "<slab:Classification>"
+                           "군사Ⅱ급비밀</slab:Classification>"));
     assert_non_null(strstr(gs_buf_str(&b), "Type=\"RESTRICTIVE\""));
     gs_diag_init(&d);
     assert_int_equal(gs_stanag4774_read(p, gs_buf_str(&b), b.len, "l.xml",
@@ -1877,14 +1876,14 @@ static void stanag4774_rejects(void **state)
 
         /* Put the namespace declaration where the case has "%s". */
         if (hole != NULL)
-            snprintf(xml, sizeof(xml), "%.*s%s%s",
-                     (int)(hole - bad[i][0]), bad[i][0], ns, hole + 2);
+            snprintf(xml, sizeof(xml), "%.*s%s%s", (int)(hole - bad[i][0]),
+                     bad[i][0], ns, hole + 2);
         else
             snprintf(xml, sizeof(xml), "%s", bad[i][0]);
         gs_diag_init(&d);
-        assert_int_equal(gs_stanag4774_read(p, xml, strlen(xml), "b.xml",
-                                            p->arena, &l, &d),
-                         GS_ERR_INVALID);
+        assert_int_equal(
+            gs_stanag4774_read(p, xml, strlen(xml), "b.xml", p->arena, &l, &d),
+            GS_ERR_INVALID);
         assert_null(l);
         if (strstr(gs_diag_first(&d), bad[i][1]) == NULL)
             fail_msg("case %zu: \"%s\" lacks \"%s\"", i, gs_diag_first(&d),
@@ -1895,8 +1894,7 @@ static void stanag4774_rejects(void **state)
 
 /* ---- simulate and lint ------------------------------------------------ */
 
-static int simulate_text(const char *text, json_t **results,
-                         struct gs_diag *d)
+static int simulate_text(const char *text, json_t **results, struct gs_diag *d)
 {
     struct gs_jdoc doc;
     int rc = gs_jdoc_parse(&doc, "sim.json", text, strlen(text), d);
@@ -2071,23 +2069,24 @@ static void lint_warns_and_errs(void **state)
 
     (void)state;
     gs_diag_init(&d);
-    assert_int_equal(gs_jdoc_parse(&docs[0], "a.json", agreements,
-                                   strlen(agreements), &d),
-                     0);
+    assert_int_equal(
+        gs_jdoc_parse(&docs[0], "a.json", agreements, strlen(agreements), &d),
+        0);
     assert_int_equal(
         gs_jdoc_parse(&docs[1], "c.json", consent, strlen(consent), &d), 0);
     assert_int_equal(gs_jdoc_parse(&docs[2], "j.json", junk, strlen(junk), &d),
                      0);
-    assert_int_equal(gs_policy_lint(docs, 2, T("2024-01-01T00:00:00Z"), NULL, &d),
-                     0);
+    assert_int_equal(
+        gs_policy_lint(docs, 2, T("2024-01-01T00:00:00Z"), NULL, &d), 0);
     assert_int_equal(d.errors, 0);
     assert_int_equal(d.warnings, 2);
     assert_non_null(strstr(d.msgs[0], "agreements A1 and A2"));
     assert_non_null(strstr(d.msgs[1], "consent C1 expired"));
     gs_diag_free(&d);
     gs_diag_init(&d);
-    assert_int_equal(gs_policy_lint(docs, 3, T("2020-06-01T00:00:00Z"), NULL, &d),
-                     GS_ERR_INVALID);
+    assert_int_equal(
+        gs_policy_lint(docs, 3, T("2020-06-01T00:00:00Z"), NULL, &d),
+        GS_ERR_INVALID);
     assert_int_equal(d.errors, 1);
     assert_non_null(strstr(d.msgs[0], "j.json:1:1: error: this is not a "
                                       "policy object"));

@@ -80,9 +80,9 @@ static void put(struct fixture *f, uint8_t fill, const char *content)
 
     meta_of(&m, fill);
     assert_int_equal(gs_store_begin(f->s), 0);
-    assert_int_equal(gs_store_item_put(f->s, &m, (const uint8_t *)content,
-                                       strlen(content)),
-                     0);
+    assert_int_equal(
+        gs_store_item_put(f->s, &m, (const uint8_t *)content, strlen(content)),
+        0);
     assert_int_equal(gs_store_commit(f->s), 0);
 }
 
@@ -139,8 +139,7 @@ static void items_round_trip(void **state)
                      GS_ERR_EXISTS);
     gs_store_rollback(f->s);
     memset(id, 9, sizeof(id));
-    assert_int_equal(gs_store_item_get(f->s, id, NULL, NULL),
-                     GS_ERR_NOT_FOUND);
+    assert_int_equal(gs_store_item_get(f->s, id, NULL, NULL), GS_ERR_NOT_FOUND);
 }
 
 static void nothing_in_clear_at_rest(void **state)
@@ -169,8 +168,7 @@ static void other_key_does_not_decrypt(void **state)
     assert_int_equal(gs_store_open_sqlite(f->path, key, &other), 0);
     memset(id, 3, sizeof(id));
     gs_buf_init(&env, 1 << 20);
-    assert_int_equal(gs_store_item_get(other, id, NULL, &env),
-                     GS_ERR_VERIFY);
+    assert_int_equal(gs_store_item_get(other, id, NULL, &env), GS_ERR_VERIFY);
     assert_int_equal(env.len, 0);
     gs_buf_free(&env);
     gs_store_close(other);
@@ -215,8 +213,9 @@ static void crypto_erase_is_for_good(void **state)
     memset(id, 6, sizeof(id));
     /* What an attacker with the storage key would need: both blobs. */
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT wrapped_key, box FROM "
-                                            "items WHERE seq = 1",
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT wrapped_key, box FROM "
+                                        "items WHERE seq = 1",
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -232,8 +231,7 @@ static void crypto_erase_is_for_good(void **state)
 
     assert_int_equal(gs_store_begin(f->s), 0);
     assert_int_equal(gs_store_item_erase(f->s, id), 0);
-    assert_int_equal(gs_store_item_set_state(f->s, id, GS_STATE_DESTROYED),
-                     0);
+    assert_int_equal(gs_store_item_set_state(f->s, id, GS_STATE_DESTROYED), 0);
     assert_int_equal(gs_store_commit(f->s), 0);
     assert_int_equal(gs_store_checkpoint(f->s), 0);
 
@@ -275,14 +273,12 @@ static void listing_in_order(void **state)
     assert_int_equal(gs_store_item_list(f->s, -1, 0, count_item, &last), 0);
     assert_int_equal(last, 10);
     last = 4;
-    assert_int_equal(gs_store_item_list(f->s, GS_KIND_REPORT, 4, count_item,
-                                        &last),
-                     0);
+    assert_int_equal(
+        gs_store_item_list(f->s, GS_KIND_REPORT, 4, count_item, &last), 0);
     assert_int_equal(last, 10);
     last = 0;
-    assert_int_equal(gs_store_item_list(f->s, GS_KIND_TRACK, 0, count_item,
-                                        &last),
-                     0);
+    assert_int_equal(
+        gs_store_item_list(f->s, GS_KIND_TRACK, 0, count_item, &last), 0);
     assert_int_equal(last, 0);
     assert_int_equal(gs_store_item_list(f->s, -1, 0, stop_at_two, NULL), 7);
 }
