@@ -34,7 +34,8 @@ static gs_time_t add_seconds(gs_time_t t, double s)
 
 /* The <event> element with its identity and times. */
 static xmlNodePtr event_node(xmlDocPtr doc, const char *uid, const char *type,
-                             const char *how, gs_time_t t, gs_time_t stale)
+                             const char *how, gs_time_t now, gs_time_t start,
+                             gs_time_t stale)
 {
     xmlNodePtr ev = xmlNewNode(NULL, X("event"));
     char s[GS_TIME_STRLEN];
@@ -44,8 +45,9 @@ static xmlNodePtr event_node(xmlDocPtr doc, const char *uid, const char *type,
     xmlNewProp(ev, X("uid"), X(uid));
     xmlNewProp(ev, X("type"), X(type));
     xmlNewProp(ev, X("how"), X(how));
-    gs_time_format(t, s, sizeof(s));
+    gs_time_format(now, s, sizeof(s));
     xmlNewProp(ev, X("time"), X(s));
+    gs_time_format(start, s, sizeof(s));
     xmlNewProp(ev, X("start"), X(s));
     gs_time_format(stale, s, sizeof(s));
     xmlNewProp(ev, X("stale"), X(s));
@@ -122,8 +124,8 @@ static void to_enu(const struct gs_track_update *u, double C[9], double v[3])
     }
 }
 
-int gs_cot_track(const struct gs_track_update *u, double stale_seconds,
-                 struct gs_buf *b)
+int gs_cot_track(const struct gs_track_update *u, gs_time_t now,
+                 double stale_seconds, struct gs_buf *b)
 {
     static const char *const phases[] = {"boost", "midcourse", "re-entry"};
     char uid[GS_TRACK_ID_SIZE + 16], remarks[512];
@@ -148,13 +150,12 @@ int gs_cot_track(const struct gs_track_update *u, double stale_seconds,
     if (course >= 360)
         course -= 360;
     speed = hypot(v[0], v[1]);
-    stale = u->status == GS_TRACK_LOST ? u->time
-                                       : add_seconds(u->time, stale_seconds);
+    stale = u->status == GS_TRACK_LOST ? now : add_seconds(now, stale_seconds);
 
     snprintf(uid, sizeof(uid), "gsomia.%s", u->track);
     doc = xmlNewDoc(X("1.0"));
     ev = event_node(doc, uid, GS_COT_TYPE_TRACK,
-                    u->n_sources > 1 ? "m-f" : "m-a", u->time, stale);
+                    u->n_sources > 1 ? "m-f" : "m-a", now, u->time, stale);
     point_node(ev, u->lat, u->lon, u->h, sqrt(fmax(val[0], 0)),
                sqrt(fmax(C[8], 0)));
     detail = xmlNewChild(ev, NULL, X("detail"), NULL);
@@ -182,8 +183,8 @@ int gs_cot_track(const struct gs_track_update *u, double stale_seconds,
     return finish(doc, b);
 }
 
-int gs_cot_impact(const struct gs_track_update *u, double stale_seconds,
-                  struct gs_buf *b)
+int gs_cot_impact(const struct gs_track_update *u, gs_time_t now,
+                  double stale_seconds, struct gs_buf *b)
 {
     const struct gs_ground_point *g = &u->impact;
     char uid[GS_TRACK_ID_SIZE + 16], when[GS_TIME_STRLEN], remarks[512];
@@ -204,12 +205,11 @@ int gs_cot_impact(const struct gs_track_update *u, double stale_seconds,
         return GS_ERR_INVALID;
     ce =
         fmax(g->ellipse.semi_major, g->ellipse.semi_minor) / sqrt(GS_CHI2_2_95);
-    stale = u->status == GS_TRACK_LOST ? u->time
-                                       : add_seconds(u->time, stale_seconds);
+    stale = u->status == GS_TRACK_LOST ? now : add_seconds(now, stale_seconds);
 
     snprintf(uid, sizeof(uid), "gsomia.%s.impact", u->track);
     doc = xmlNewDoc(X("1.0"));
-    ev = event_node(doc, uid, GS_COT_TYPE_IMPACT, "m-p", u->time, stale);
+    ev = event_node(doc, uid, GS_COT_TYPE_IMPACT, "m-p", now, u->time, stale);
     point_node(ev, g->lat, g->lon, 0, ce, GS_COT_UNKNOWN_ERROR);
     detail = xmlNewChild(ev, NULL, X("detail"), NULL);
     shape = xmlNewChild(detail, NULL, X("shape"), NULL);

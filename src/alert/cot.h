@@ -17,8 +17,11 @@
  * - how: "m-f" (machine, fused) when several nations' sensors contributed,
  *   "m-a" (machine, tracker) otherwise. Never "m-g": nothing here is
  *   GPS-derived.
- * - time and start: the update's time; stale: stale_seconds later, or the
- *   update's time itself for a lost track, which TAK then drops.
+ * - time: when the event is made (now, the caller's clock); start: the
+ *   update's time, when the position was true; stale: stale_seconds after
+ *   now, or now itself for a lost track, which TAK then drops. Live, now
+ *   and the update's time differ by the latency; in a replay of an old
+ *   flight they differ by years, and the events still show.
  * - point: latitude and longitude in degrees, hae the height above the
  *   WGS84 ellipsoid in metres; ce and le the 1-sigma horizontal (circular)
  *   and vertical errors in metres, from the 6 x 6 ECEF covariance rotated
@@ -56,14 +59,14 @@
  * GS_ERR_INVALID for a bad stale_seconds or a covariance that is not
  * positive on its diagonal; GS_ERR_TOO_BIG when b is full.
  */
-int gs_cot_track(const struct gs_track_update *u, double stale_seconds,
-                 struct gs_buf *b);
+int gs_cot_track(const struct gs_track_update *u, gs_time_t now,
+                 double stale_seconds, struct gs_buf *b);
 
 /*
  * Appends the predicted-impact event of u to b; GS_ERR_STATE when u has no
  * impact prediction (u->impact.valid false), otherwise as gs_cot_track.
  */
-int gs_cot_impact(const struct gs_track_update *u, double stale_seconds,
-                  struct gs_buf *b);
+int gs_cot_impact(const struct gs_track_update *u, gs_time_t now,
+                  double stale_seconds, struct gs_buf *b);
 
 #endif

@@ -309,14 +309,16 @@ static int cot_open(struct gs_watch *w, const char *address, struct gs_diag *d)
  * live feed, the next update replaces them. */
 static void cot_send(struct gs_watch *w, const struct gs_track_update *u)
 {
+    gs_time_t now = gs_time_now();
+
     if (w->cot_fd < 0)
         return;
     gs_buf_reset(&w->cot);
-    if (gs_cot_track(u, COT_STALE, &w->cot) == 0)
+    if (gs_cot_track(u, now, COT_STALE, &w->cot) == 0)
         sendto(w->cot_fd, w->cot.data, w->cot.len, MSG_DONTWAIT,
                (struct sockaddr *)&w->cot_addr, w->cot_len);
     gs_buf_reset(&w->cot);
-    if (u->impact.valid && gs_cot_impact(u, COT_STALE, &w->cot) == 0)
+    if (u->impact.valid && gs_cot_impact(u, now, COT_STALE, &w->cot) == 0)
         sendto(w->cot_fd, w->cot.data, w->cot.len, MSG_DONTWAIT,
                (struct sockaddr *)&w->cot_addr, w->cot_len);
 }

@@ -1091,6 +1091,9 @@ static void cap_broken_documents(void **state)
 
 /* ----------------------------------------------------------------- CoT */
 
+/* The wall clock of the CoT events: 2026-11-29T06:00:00Z. */
+#define NOW 1795932000000000
+
 /* A midcourse track over Aomori: ENU velocity and covariance given. */
 static void cot_update(struct gs_track_update *u)
 {
@@ -1194,7 +1197,7 @@ static void cot_track_event(void **state)
     (void)state;
     cot_update(&u);
     gs_buf_init(&b, 1 << 16);
-    assert_int_equal(gs_cot_track(&u, 5, &b), 0);
+    assert_int_equal(gs_cot_track(&u, NOW, 5, &b), 0);
     printf("%s", gs_buf_str(&b));
     doc = parse(&b);
     ev = xmlDocGetRootElement(doc);
@@ -1203,9 +1206,11 @@ static void cot_track_event(void **state)
     str_attr(ev, "uid", "gsomia.JPN-F3");
     str_attr(ev, "type", "a-h-A-W-M-S-S");
     str_attr(ev, "how", "m-f");
-    str_attr(ev, "time", "2022-10-03T22:28:30.250000Z");
+    /* Made now, true at the update's time, stale 5 s after now: a replay
+     * of 2022 shows on a TAK screen of 2026. */
+    str_attr(ev, "time", "2026-11-29T06:00:00Z");
     str_attr(ev, "start", "2022-10-03T22:28:30.250000Z");
-    str_attr(ev, "stale", "2022-10-03T22:28:35.250000Z");
+    str_attr(ev, "stale", "2026-11-29T06:00:05Z");
     pt = child(ev, "point");
     assert_float_equal(num_attr(pt, "lat"), 40.9, 1e-7);
     assert_float_equal(num_attr(pt, "lon"), 141.0, 1e-7);
@@ -1227,16 +1232,16 @@ static void cot_track_event(void **state)
     u.n_sources = 1;
     u.status = GS_TRACK_LOST;
     gs_buf_reset(&b);
-    assert_int_equal(gs_cot_track(&u, 5, &b), 0);
+    assert_int_equal(gs_cot_track(&u, NOW, 5, &b), 0);
     doc = parse(&b);
     ev = xmlDocGetRootElement(doc);
     str_attr(ev, "how", "m-a");
-    str_attr(ev, "stale", "2022-10-03T22:28:30.250000Z");
+    str_attr(ev, "stale", "2026-11-29T06:00:00Z");
     xmlFreeDoc(doc);
     gs_buf_reset(&b);
-    assert_int_equal(gs_cot_track(&u, 0, &b), GS_ERR_INVALID);
+    assert_int_equal(gs_cot_track(&u, NOW, 0, &b), GS_ERR_INVALID);
     u.P[7] = 0;
-    assert_int_equal(gs_cot_track(&u, 5, &b), GS_ERR_INVALID);
+    assert_int_equal(gs_cot_track(&u, NOW, 5, &b), GS_ERR_INVALID);
     assert_int_equal(b.len, 0);
     gs_buf_free(&b);
 }
@@ -1251,14 +1256,15 @@ static void cot_impact_event(void **state)
     (void)state;
     cot_update(&u);
     gs_buf_init(&b, 1 << 16);
-    assert_int_equal(gs_cot_impact(&u, 10, &b), 0);
+    assert_int_equal(gs_cot_impact(&u, NOW, 10, &b), 0);
     printf("%s", gs_buf_str(&b));
     doc = parse(&b);
     ev = xmlDocGetRootElement(doc);
     str_attr(ev, "uid", "gsomia.JPN-F3.impact");
     str_attr(ev, "type", "b-m-p");
     str_attr(ev, "how", "m-p");
-    str_attr(ev, "stale", "2022-10-03T22:28:40.250000Z");
+    str_attr(ev, "start", "2022-10-03T22:28:30.250000Z");
+    str_attr(ev, "stale", "2026-11-29T06:00:10Z");
     pt = child(ev, "point");
     assert_float_equal(num_attr(pt, "lat"), 38.5, 1e-7);
     assert_float_equal(num_attr(pt, "lon"), 170.25, 1e-7);
@@ -1272,7 +1278,7 @@ static void cot_impact_event(void **state)
     xmlFreeDoc(doc);
     u.impact.valid = false;
     gs_buf_reset(&b);
-    assert_int_equal(gs_cot_impact(&u, 10, &b), GS_ERR_STATE);
+    assert_int_equal(gs_cot_impact(&u, NOW, 10, &b), GS_ERR_STATE);
     gs_buf_free(&b);
 }
 
