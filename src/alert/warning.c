@@ -291,7 +291,10 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             u->h < ENDED_HEIGHT ||
             (u->impact.valid &&
              (double)(u->time - u->impact.time) * 1e-6 >= -ENDED_MARGIN);
-        m->lost = !m->came_down;
+        /* Lost in flight with an impact predicted: where it went is not
+         * known. A track lost with nothing predicted (a stage seen only in
+         * boost) says nothing either way, like one that went quiet. */
+        m->lost = !m->came_down && (u->impact.valid || m->t_impact != 0);
         memset(&none, 0, sizeof(none));
         if (m->came_down)
             e->areas(e->ctx, NULL, 0, u->impact.valid ? &u->impact : &none,

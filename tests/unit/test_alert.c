@@ -1679,6 +1679,26 @@ static void civil_warning_life(void **state)
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_LOST);
 
+    /* A stage seen only in boost, lost with nothing predicted, beside a
+     * missile that comes down at sea: all clear. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T7", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    memcpy(u.track, "JPN-T8", 7);
+    u.impact.valid = false;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    memcpy(u.track, "JPN-T7", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    u.time = T0 + 1300 * 1000000LL;
+    u.h = 3000;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_CANCEL);
+    assert_int_equal(w[0].situation, GS_CAP_FELL_AT_SEA);
+
     /* A fourth falls in Tokyo: Update, fallen on land. */
     midcourse(&u);
     memcpy(u.track, "JPN-T4", 7);
