@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/err.h"
 #include "base/time.h"
 #include "track/geo.h"
 
@@ -24,6 +25,9 @@
 #define MEMBERS_MAX 8
 #define PASS_MARGIN 30.0 /* s after the predicted passage or impact */
 #define STALE 120.0      /* s without news or prediction: forgotten */
+#define ADOPT_WINDOW                                                           \
+    1800.0 /* s a taken-back warning without an impact                         \
+              prediction waits for a track */
 
 struct member {
     char track[GS_TRACK_ID_SIZE];
@@ -38,6 +42,7 @@ struct member {
 
 struct slot {
     bool used, closed, passed;
+    bool adopted; /* taken back after a restart, no track has joined yet */
     unsigned id;
     struct member m[MEMBERS_MAX];
     int n_m;
@@ -137,6 +142,31 @@ static struct slot *near_group(struct gs_warning_engine *e,
     return NULL;
 }
 
+/* When a warning taken back after a restart stops waiting for a track. */
+static gs_time_t adopted_until(const struct slot *s)
+{
+    return s->impact_time != 0 ? s->impact_time + (gs_time_t)(PASS_MARGIN * 1e6)
+                               : s->last + (gs_time_t)(ADOPT_WINDOW * 1e6);
+}
+
+/* A warning taken back after a restart that u may continue: the oldest
+ * still waiting at u's time, or NULL. */
+static struct slot *adopted_group(struct gs_warning_engine *e,
+                                  const struct gs_track_update *u)
+{
+    struct slot *best = NULL;
+    size_t i;
+
+    for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
+        struct slot *s = &e->slots[i];
+
+        if (s->used && !s->closed && s->adopted &&
+            u->time <= adopted_until(s) && (best == NULL || s->id < best->id))
+            best = s;
+    }
+    return best;
+}
+
 /* A free slot; else the closed one that ended longest ago (a standing
  * warning is never forgotten). */
 static struct slot *new_group(struct gs_warning_engine *e)
@@ -166,6 +196,7 @@ static void join(struct slot *s, const struct gs_track_update *u)
     memset(m, 0, sizeof(*m));
     snprintf(m->track, sizeof(m->track), "%s", u->track);
     s->used = true;
+    s->adopted = false;
 }
 
 static struct gs_warning *emit(struct slot *s, enum gs_warning_type type,
@@ -321,6 +352,8 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
         if (found == 0)
             return 0;
         s = near_group(e, u);
+        if (s == NULL)
+            s = adopted_group(e, u);
         if (s == NULL) {
             s = new_group(e);
             if (s == NULL)
@@ -410,6 +443,11 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
 
         if (!s->used || s->closed || s->number == 0)
             continue;
+        if (s->adopted) {
+            if (now > adopted_until(s))
+                s->closed = true;
+            continue;
+        }
         for (k = 0; k < s->n_m; k++) {
             struct member *m = &s->m[k];
 
@@ -443,4 +481,69 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
         }
     }
     return n;
+}
+
+bool gs_warning_leaves_open(const struct gs_warning *w)
+{
+    return w->type == GS_WARNING_ALERT ||
+           (w->type == GS_WARNING_UPDATE &&
+            (w->situation == GS_CAP_LAUNCHED || w->situation == GS_CAP_PASSED));
+}
+
+int gs_warning_engine_adopt(struct gs_warning_engine *e,
+                            const struct gs_warning *last)
+{
+    struct slot *s;
+    int k;
+
+    if (last->warning == 0 || last->number == 0 ||
+        !gs_warning_leaves_open(last) || last->n_areas < 0 ||
+        last->n_areas > GS_WARNING_AREAS_MAX)
+        return GS_ERR_INVALID;
+    for (k = 0; k < GS_WARNING_TRACKS_MAX; k++)
+        if (e->slots[k].used && e->slots[k].id == last->warning)
+            return GS_ERR_EXISTS;
+    s = new_group(e);
+    if (s == NULL)
+        return GS_ERR_TOO_BIG;
+    s->used = true;
+    s->adopted = true;
+    s->id = last->warning;
+    s->number = last->number;
+    s->passed = last->situation == GS_CAP_PASSED;
+    memcpy(s->areas, last->areas, sizeof(s->areas));
+    s->n_areas = last->n_areas;
+    s->launch_time = last->launch_time;
+    s->impact_time = last->impact_time;
+    s->last = last->based_on;
+    if (e->next_id < s->id)
+        e->next_id = s->id;
+    return 0;
+}
+
+unsigned gs_warning_engine_warning_of(const struct gs_warning_engine *e,
+                                      const char *track)
+{
+    size_t i;
+    int k;
+
+    for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
+        const struct slot *s = &e->slots[i];
+
+        for (k = 0; s->used && k < s->n_m; k++)
+            if (strcmp(s->m[k].track, track) == 0)
+                return s->id;
+    }
+    return 0;
+}
+
+bool gs_warning_engine_is_open(const struct gs_warning_engine *e,
+                               unsigned warning)
+{
+    size_t i;
+
+    for (i = 0; i < GS_WARNING_TRACKS_MAX; i++)
+        if (e->slots[i].used && e->slots[i].id == warning)
+            return !e->slots[i].closed;
+    return false;
 }

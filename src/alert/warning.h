@@ -100,7 +100,8 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
  * one whose every track has reached its predicted impact 30 s ago ends as
  * if it had come down there. A track quiet for 120 s that never had an
  * impact predicted no longer counts. Writes up to max warnings, returns how
- * many.
+ * many. A warning taken back after a restart that no track joined is
+ * closed without a message once its time is past (gs_warning_engine_adopt).
  */
 size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
                               struct gs_warning *out, size_t max);
@@ -109,5 +110,33 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
 size_t gs_warning_engine_retract(struct gs_warning_engine *e,
                                  const char *track_id, gs_time_t at,
                                  struct gs_warning *out, size_t max);
+
+/* Whether message w leaves its warning standing (an Alert, an Update that
+ * is not the last word) or closes it. */
+bool gs_warning_leaves_open(const struct gs_warning *w);
+
+/*
+ * Takes back a standing warning after a restart, from the last message
+ * issued for it (its number, count of messages, areas and times), so that
+ * the engine continues it instead of raising a second Alert about the same
+ * missile. The warning has no track until one joins it: the first track
+ * that would raise an Alert (its path threatens some area), seen before
+ * the warning's predicted impact plus PASS_MARGIN (or, with no impact
+ * predicted, ADOPT_WINDOW after its last message), joins it instead, and
+ * it goes on from there. A warning no track joins in that time is closed
+ * by gs_warning_engine_tick without a message: it stands until its expiry.
+ * GS_ERR_INVALID for warning number 0, no message yet or a message that
+ * closed it; GS_ERR_EXISTS when that warning is known; GS_ERR_TOO_BIG when
+ * every slot holds a standing warning.
+ */
+int gs_warning_engine_adopt(struct gs_warning_engine *e,
+                            const struct gs_warning *last);
+
+/* The warning whose tracks include track, 0 when none; and whether
+ * warning is standing. */
+unsigned gs_warning_engine_warning_of(const struct gs_warning_engine *e,
+                                      const char *track);
+bool gs_warning_engine_is_open(const struct gs_warning_engine *e,
+                               unsigned warning);
 
 #endif

@@ -47,10 +47,12 @@
 #define META_FUSED "watch.next_fused"
 #define META_ALERT "watch.next_alert"
 #define META_WARNING "watch.next_warning"
-#define WARNINGS_MAX 8        /* civil warning messages per update */
-#define CAP_TRACKS 64         /* warnings remembered, for references */
-#define COT_STALE 10.0        /* s a CoT event stays current */
-#define OVERFLIGHT_RADIUS 5e3 /* m about the nominal path */
+#define META_STANDING "watch.standing_warnings"
+#define STANDING_MAX (256u << 10) /* bytes of the standing warnings kept */
+#define WARNINGS_MAX 8            /* civil warning messages per update */
+#define CAP_TRACKS 64             /* warnings remembered, for references */
+#define COT_STALE 10.0            /* s a CoT event stays current */
+#define OVERFLIGHT_RADIUS 5e3     /* m about the nominal path */
 
 /* A tracker's output track and the id this node gave it. */
 struct idmap {
@@ -73,6 +75,10 @@ struct cap_refs {
     struct gs_cap_ref refs[GS_CAP_MAX_REFS];
     size_t n;
     gs_time_t last;
+    /* The last message, while the warning stands: what a restart takes
+     * back (adopted: taken back, no track has continued it yet). */
+    bool standing, adopted;
+    struct gs_warning said;
 };
 
 /* A partner's track, as its latest original item says. */
@@ -100,6 +106,7 @@ struct gs_watch {
     struct gs_regions *regions;
     struct gs_warning_engine *wengine;
     struct cap_refs caps[CAP_TRACKS];
+    bool standing_changed; /* since they were last kept in the store */
     struct gs_warning wbuf[WARNINGS_MAX];
     struct gs_region_point rpath[GS_PATH_POINTS_MAX];
     struct gs_region_set rset, rmore; /* query results */
@@ -130,6 +137,9 @@ static bool store_failure(int rc)
 {
     return rc == GS_ERR_IO || rc == GS_ERR_STATE || rc == GS_ERR_CRYPTO;
 }
+
+static int save_standing(struct gs_watch *w, struct gs_node *n);
+static void take_back_standing(struct gs_watch *w, struct gs_node *n);
 
 /* ---- counters kept in the store ----------------------------------------- */
 
@@ -409,6 +419,8 @@ int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
         w->saved_alert = meta_counter(n, META_ALERT);
         w->next_warning = w->saved_warning = meta_counter(n, META_WARNING);
         w->rules = gs_alert_rules_new(w->nation, w->saved_alert, overflight, w);
+        if (w->wengine != NULL)
+            take_back_standing(w, n);
     }
     if (rc < 0) {
         gs_watch_free(w);
@@ -775,6 +787,7 @@ static int alert_item(struct gs_watch *w, struct gs_node *n,
     return rc;
 }
 
+
 static int save_counters(struct gs_watch *w, struct gs_node *n, unsigned track0,
                          unsigned fused0)
 {
@@ -795,6 +808,8 @@ static int save_counters(struct gs_watch *w, struct gs_node *n, unsigned track0,
         if (rc == 0)
             w->saved_warning = w->next_warning;
     }
+    if (rc == 0)
+        rc = save_standing(w, n);
     return rc;
 }
 
@@ -996,6 +1011,258 @@ static int utc_offset(const char *country)
     return 0;
 }
 
+/* ---- standing civil warnings, kept across a restart --------------------
+ *
+ * The store keeps the last message of every standing warning (and the
+ * references of its messages) under META_STANDING, as JSON:
+ *   {"version": 1, "warnings": [{"warning": 1, "number": 2,
+ *    "type": "Update", "situation": "launched", "track": "JPN-F1",
+ *    "based_on": 1664835900000000, "launch_time": ..., "impact_time": ...,
+ *    "areas": [["JP-02", "Aomori"]],
+ *    "refs": [["gsomia.jpn", "JPN-W1", 1795932000000000]]}]}
+ * (times in microseconds since 1970). A restarted node gives them back to
+ * its warning engine (gs_warning_engine_adopt), so that the same missile,
+ * tracked again under new ids, continues its warning instead of raising a
+ * second Alert. */
+
+static bool situation_from(const char *name, enum gs_cap_situation *out)
+{
+    int k;
+
+    for (k = GS_CAP_LAUNCHED; k <= GS_CAP_LOST; k++)
+        if (strcmp(situation_name((enum gs_cap_situation)k), name) == 0) {
+            *out = (enum gs_cap_situation)k;
+            return true;
+        }
+    return false;
+}
+
+static json_t *standing_json(const struct cap_refs *cr)
+{
+    const struct gs_warning *g = &cr->said;
+    json_t *o = json_object(), *areas = json_array(), *refs = json_array();
+    size_t i;
+
+    json_object_set_new(o, "warning", json_integer(g->warning));
+    json_object_set_new(o, "number", json_integer(g->number));
+    json_object_set_new(o, "type", json_string(gs_warning_type_name(g->type)));
+    json_object_set_new(o, "situation",
+                        json_string(situation_name(g->situation)));
+    json_object_set_new(o, "track", json_string(g->track_id));
+    json_object_set_new(o, "based_on", json_integer(g->based_on));
+    json_object_set_new(o, "launch_time", json_integer(g->launch_time));
+    json_object_set_new(o, "impact_time", json_integer(g->impact_time));
+    for (i = 0; i < (size_t)g->n_areas; i++)
+        json_array_append_new(
+            areas, json_pack("[ss]", g->areas[i].code, g->areas[i].name));
+    json_object_set_new(o, "areas", areas);
+    for (i = 0; i < cr->n; i++)
+        json_array_append_new(refs, json_pack("[ssI]", cr->refs[i].sender,
+                                              cr->refs[i].identifier,
+                                              (json_int_t)cr->refs[i].sent));
+    json_object_set_new(o, "refs", refs);
+    return o;
+}
+
+/* Keeps the standing warnings in the store when they changed: a message
+ * issued, or a warning closed (by its last message, or silently when a
+ * warning taken back found no track). */
+static int save_standing(struct gs_watch *w, struct gs_node *n)
+{
+    json_t *root, *list;
+    char *text;
+    size_t i;
+    int rc;
+
+    if (w->wengine == NULL)
+        return 0;
+    for (i = 0; i < CAP_TRACKS; i++) {
+        struct cap_refs *cr = &w->caps[i];
+
+        if (cr->used && cr->standing &&
+            !gs_warning_engine_is_open(w->wengine, cr->warning)) {
+            cr->standing = cr->adopted = false;
+            w->standing_changed = true;
+        }
+    }
+    if (!w->standing_changed)
+        return 0;
+    root = json_object();
+    list = json_array();
+    for (i = 0; i < CAP_TRACKS; i++)
+        if (w->caps[i].used && w->caps[i].standing)
+            json_array_append_new(list, standing_json(&w->caps[i]));
+    json_object_set_new(root, "version", json_integer(1));
+    json_object_set_new(root, "warnings", list);
+    text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    if (text == NULL)
+        return GS_ERR_IO;
+    rc = strlen(text) <= STANDING_MAX
+             ? gs_store_meta_put(n->store, META_STANDING, text, strlen(text))
+             : GS_ERR_TOO_BIG;
+    free(text);
+    if (rc == 0)
+        w->standing_changed = false;
+    return rc;
+}
+
+static bool copy_str(const json_t *v, char *out, size_t size)
+{
+    const char *t = json_string_value(v);
+
+    if (t == NULL || t[0] == '\0' || strlen(t) >= size)
+        return false;
+    memcpy(out, t, strlen(t) + 1);
+    return true;
+}
+
+static bool json_time(const json_t *o, const char *key, gs_time_t *out)
+{
+    const json_t *v = json_object_get(o, key);
+
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return false;
+    *out = (gs_time_t)json_integer_value(v);
+    return true;
+}
+
+/* One standing warning as the store keeps it, checked. */
+static bool standing_read(const json_t *o, struct gs_warning *g,
+                          struct cap_refs *cr)
+{
+    const json_t *areas = json_object_get(o, "areas"),
+                 *refs = json_object_get(o, "refs"), *v;
+    const char *type = json_string_value(json_object_get(o, "type"));
+    const char *sit = json_string_value(json_object_get(o, "situation"));
+    json_int_t warning = json_integer_value(json_object_get(o, "warning"));
+    json_int_t number = json_integer_value(json_object_get(o, "number"));
+    size_t i;
+
+    memset(g, 0, sizeof(*g));
+    if (!json_is_object(o) || warning <= 0 || warning > 1000000000 ||
+        number <= 0 || number > 1000000000 || type == NULL || sit == NULL ||
+        !situation_from(sit, &g->situation) ||
+        !copy_str(json_object_get(o, "track"), g->track_id,
+                  sizeof(g->track_id)) ||
+        !json_time(o, "based_on", &g->based_on) ||
+        !json_time(o, "launch_time", &g->launch_time) ||
+        !json_time(o, "impact_time", &g->impact_time) ||
+        !json_is_array(areas) || json_array_size(areas) == 0 ||
+        json_array_size(areas) > GS_WARNING_AREAS_MAX || !json_is_array(refs) ||
+        json_array_size(refs) == 0 || json_array_size(refs) > GS_CAP_MAX_REFS)
+        return false;
+    if (strcmp(type, "Alert") == 0)
+        g->type = GS_WARNING_ALERT;
+    else if (strcmp(type, "Update") == 0)
+        g->type = GS_WARNING_UPDATE;
+    else
+        return false;
+    g->warning = (unsigned)warning;
+    g->number = (unsigned)number;
+    json_array_foreach(areas, i, v)
+    {
+        if (!json_is_array(v) || json_array_size(v) != 2 ||
+            !copy_str(json_array_get(v, 0), g->areas[i].code,
+                      sizeof(g->areas[i].code)) ||
+            !copy_str(json_array_get(v, 1), g->areas[i].name,
+                      sizeof(g->areas[i].name)))
+            return false;
+    }
+    g->n_areas = (int)json_array_size(areas);
+    memset(cr, 0, sizeof(*cr));
+    json_array_foreach(refs, i, v)
+    {
+        const json_t *sent = json_array_get(v, 2);
+
+        if (!json_is_array(v) || json_array_size(v) != 3 ||
+            !copy_str(json_array_get(v, 0), cr->refs[i].sender,
+                      sizeof(cr->refs[i].sender)) ||
+            !copy_str(json_array_get(v, 1), cr->refs[i].identifier,
+                      sizeof(cr->refs[i].identifier)) ||
+            !json_is_integer(sent) || json_integer_value(sent) <= 0)
+            return false;
+        cr->refs[i].sent = (gs_time_t)json_integer_value(sent);
+    }
+    cr->n = json_array_size(refs);
+    return gs_warning_leaves_open(g);
+}
+
+/* After a restart: the warnings that stood are taken back. One that does
+ * not read is left (a second Alert may follow for its missile), said in
+ * the log; the node runs on. */
+static void take_back_standing(struct gs_watch *w, struct gs_node *n)
+{
+    struct gs_buf b;
+    json_t *root = NULL, *list, *o;
+    json_error_t err;
+    size_t i;
+
+    gs_buf_init(&b, STANDING_MAX);
+    if (gs_store_meta_get(n->store, META_STANDING, &b) == 0 && b.len > 0)
+        root = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES,
+                          &err);
+    gs_buf_free(&b);
+    if (root == NULL)
+        return;
+    list = json_object_get(root, "warnings");
+    if (json_integer_value(json_object_get(root, "version")) != 1 ||
+        !json_is_array(list)) {
+        GS_LOG_ERROR("watch: the standing civil warnings kept in the store "
+                     "are not of version 1: none is continued");
+        json_decref(root);
+        return;
+    }
+    json_array_foreach(list, i, o)
+    {
+        struct gs_warning g;
+        struct cap_refs cr, *slot;
+        int rc = GS_ERR_INVALID;
+
+        if (standing_read(o, &g, &cr))
+            rc = gs_warning_engine_adopt(w->wengine, &g);
+        if (rc < 0) {
+            GS_LOG_ERROR("watch: standing civil warning %zu kept in the store "
+                         "is not continued (%s): a new Alert may follow for "
+                         "its missile",
+                         i + 1, gs_strerror(rc));
+            continue;
+        }
+        slot = cap_refs_of(w, g.warning);
+        memcpy(slot->refs, cr.refs, sizeof(cr.refs));
+        slot->n = cr.n;
+        slot->last = cr.refs[cr.n - 1].sent;
+        slot->said = g;
+        slot->standing = slot->adopted = true;
+        GS_LOG_INFO("watch: civil warning %s stands from before the restart; "
+                    "the next track of its missile continues it",
+                    cr.refs[cr.n - 1].identifier);
+    }
+    json_decref(root);
+}
+
+/* Says when a track continues a warning taken back after a restart. */
+static void note_continued(struct gs_watch *w, const char *track)
+{
+    unsigned id = 0;
+    size_t i;
+
+    for (i = 0; i < CAP_TRACKS; i++) {
+        struct cap_refs *cr = &w->caps[i];
+
+        if (!cr->used || !cr->adopted)
+            continue;
+        if (id == 0)
+            id = gs_warning_engine_warning_of(w->wengine, track);
+        if (id == cr->warning) {
+            cr->adopted = false;
+            GS_LOG_INFO("watch: track %s continues civil warning %s, issued "
+                        "before the restart",
+                        track, cr->refs[cr->n - 1].identifier);
+        }
+    }
+}
+
 /* Writes text to DIR/warnings/NAME, atomically and durably. */
 static int save_warning(struct gs_watch *w, const char *name,
                         const struct gs_buf *text)
@@ -1146,6 +1413,10 @@ static int issue(struct gs_watch *w, struct gs_node *n,
             ref->sent = msg.sent;
         }
         cr->last = msg.sent;
+        cr->said = *wg;
+        cr->standing = gs_warning_leaves_open(wg);
+        cr->adopted = false;
+        w->standing_changed = true;
         w->next_warning++;
         w->st.warnings++;
         memset(&out, 0, sizeof(out));
@@ -1196,6 +1467,7 @@ static int warn_outputs(struct gs_watch *w, struct gs_node *n)
             }
             remember_parts(m, u);
             nw = gs_warning_engine_update(w->wengine, u, w->wbuf, WARNINGS_MAX);
+            note_continued(w, u->track);
             for (j = 0; rc == 0 && j < nw; j++)
                 rc = issue(w, n, &w->wbuf[j], m);
         }

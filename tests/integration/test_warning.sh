@@ -8,7 +8,8 @@
 #      tracks, no alert is lost, the civil warning validates as CAP 1.2;
 #   2. IRBM again, Japan's radars silent and no partner permitting civil
 #      warnings: no warning, until the US consents; then a warning, which
-#      is cancelled when the US withdraws its tracks;
+#      survives the Japanese node's kill and restart (continued, not
+#      raised again) and is cancelled when the US withdraws its tracks;
 #   3. the SRBM salvo: fused tracks and alerts of every missile.
 # Usage: test_warning.sh GSOMIA SOURCE_DIR PYTHON
 set -u
@@ -209,6 +210,15 @@ EOF
 "$G" consent grant "$T/consent.json" --node "$T/usa" >/dev/null || fail "consent"
 wait_until 20 grep -q '"msg_type":"Alert"' "$T/jpn.watch" ||
     fail "no warning after the US consented"
+# The Japanese node dies with the warning standing and comes back: the
+# missile, tracked again from the US tracks under new ids, continues the
+# same warning; no second Alert goes out.
+kill -9 "$(cat "$T/jpn.pid")"
+rm -f "$T/jpn.pid" "$T/jpn/run/node.sock" # so that the restart is waited for
+fed_start jpn || fail "JPN did not restart"
+watch_node jpn
+wait_until 30 grep -q "continues civil warning JPN-W1" "$T/jpn.log" ||
+    fail "the standing warning was not continued after JPN's restart"
 # The US withdraws its tracks (say, a false track): the warning that rests
 # on them alone is cancelled.
 sleep 2
@@ -233,6 +243,15 @@ w = [json.loads(l) for l in open(f"{T}/jpn.watch") if '"kind":"warning"' in l]
 assert all(x["issued_us"] >= granted for x in w), "a warning before the consent"
 assert w[0]["msg_type"] == "Alert" and w[-1]["msg_type"] == "Cancel", \
     [x["msg_type"] for x in w]
+assert [x["msg_type"] for x in w].count("Alert") == 1, "a second Alert"
+# The Cancel, made after the restart, refers to the Alert made before it.
+import glob, re
+cap = {re.search(r"<identifier>(.*?)</identifier>", t).group(1): t
+       for t in (open(f).read() for f in glob.glob(f"{T}/jpn/warnings/*.xml"))}
+alerts = [i for i, t in cap.items() if "<msgType>Alert</msgType>" in t]
+assert alerts == [w[0]["identifier"]], alerts
+refs = re.search(r"<references>(.*?)</references>", cap[w[-1]["identifier"]])
+assert refs and f",{alerts[0]}," in refs.group(1), "the Cancel does not refer to the Alert"
 print("run 2:", " ".join(x["msg_type"] + "/" + x["situation"] for x in w))
 EOF
 xmllint --noout --nonet --schema "$XSD" "$T"/jpn/warnings/*.xml 2>"$T/xmllint.err" ||

@@ -1713,6 +1713,82 @@ static void civil_warning_life(void **state)
     gs_warning_engine_free(e);
 }
 
+/* A node restarted while a warning stands takes it back from its last
+ * message: the same missile, under new track ids, continues it; no second
+ * Alert. */
+static void civil_warning_after_restart(void **state)
+{
+    struct gs_warning_engine *e = gs_warning_engine_new(prefectures, NULL);
+    struct gs_warning w[4], last;
+    struct gs_track_update u;
+    struct gs_geodetic past = {40.8 * GS_DEG, 150.0 * GS_DEG, 600e3};
+
+    (void)state;
+    midcourse(&u);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_ALERT);
+    assert_true(gs_warning_leaves_open(&w[0]));
+    last = w[0];
+    gs_warning_engine_free(e);
+
+    /* The restart. */
+    e = gs_warning_engine_new(prefectures, NULL);
+    assert_int_equal(gs_warning_engine_adopt(e, &last), 0);
+    assert_int_equal(gs_warning_engine_adopt(e, &last), GS_ERR_EXISTS);
+    assert_true(gs_warning_engine_is_open(e, last.warning));
+    /* A track whose path threatens nothing any more does not take it. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T6", 7);
+    u.time += 90 * 1000000LL;
+    gs_geodetic_to_ecef(&past, u.x);
+    impact_at(&u, 41, 175, 20e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-T6"), 0);
+    /* The missile again, 90 s later under a new id: it continues the
+     * warning, silently while the areas stay the same. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T7", 7);
+    u.time += 90 * 1000000LL;
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-T7"), last.warning);
+    /* More areas: an Update of the same warning, numbered on. */
+    u.time += 1000000;
+    impact_at(&u, 35.7, 139.7, 30e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].warning, last.warning);
+    assert_int_equal(w[0].number, 2);
+    assert_int_equal(w[0].n_areas, 2);
+    /* Its retraction cancels it. */
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T7", u.time, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_CANCEL);
+    assert_int_equal(w[0].warning, last.warning);
+    assert_false(gs_warning_leaves_open(&w[0]));
+    assert_int_equal(gs_warning_engine_adopt(e, &w[0]), GS_ERR_INVALID);
+    gs_warning_engine_free(e);
+
+    /* Taken back, but no track comes before its predicted impact: closed
+     * without a word; a missile after that is a new warning, numbered
+     * after the old one. */
+    e = gs_warning_engine_new(prefectures, NULL);
+    assert_int_equal(gs_warning_engine_adopt(e, &last), 0);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 1320 * 1000000LL, w, 4), 0);
+    assert_true(gs_warning_engine_is_open(e, last.warning));
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 1331 * 1000000LL, w, 4), 0);
+    assert_false(gs_warning_engine_is_open(e, last.warning));
+    midcourse(&u);
+    u.time = T0 + 1400 * 1000000LL;
+    impact_at(&u, 41, 175, 200e3, 2500);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_ALERT);
+    assert_int_equal(w[0].warning, last.warning + 1);
+    last.warning = 0;
+    assert_int_equal(gs_warning_engine_adopt(e, &last), GS_ERR_INVALID);
+    gs_warning_engine_free(e);
+}
+
 /* A missile beyond the radars: its alert ends when the clock passes the
  * predicted impact, not before. */
 static void alert_ends_by_the_clock(void **state)
@@ -1760,6 +1836,7 @@ int main(void)
         cmocka_unit_test(alert_life),
         cmocka_unit_test(events_are_valid_payloads),
         cmocka_unit_test(civil_warning_life),
+        cmocka_unit_test(civil_warning_after_restart),
         cmocka_unit_test(alert_ends_by_the_clock),
     };
     int rc = cmocka_run_group_tests(tests, load_world, free_world);
