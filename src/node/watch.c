@@ -787,7 +787,6 @@ static int alert_item(struct gs_watch *w, struct gs_node *n,
     return rc;
 }
 
-
 static int save_counters(struct gs_watch *w, struct gs_node *n, unsigned track0,
                          unsigned fused0)
 {
