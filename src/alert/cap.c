@@ -71,7 +71,26 @@ static void clock_text(gs_time_t t, int utc_offset, char out[6])
         snprintf(out, 6, "%.5s", s + 11);
 }
 
-static bool id_ok(const char *s)
+const char *gs_cap_situation_name(enum gs_cap_situation s)
+{
+    switch (s) {
+    case GS_CAP_LAUNCHED:
+        return "launched";
+    case GS_CAP_PASSED:
+        return "passed";
+    case GS_CAP_FELL_AT_SEA:
+        return "fell-at-sea";
+    case GS_CAP_WITHDRAWN:
+        return "withdrawn";
+    case GS_CAP_FELL_ON_LAND:
+        return "fell-on-land";
+    case GS_CAP_LOST:
+        return "lost";
+    }
+    return "?";
+}
+
+bool gs_cap_id_ok(const char *s)
 {
     size_t i, n = strnlen(s, GS_CAP_ID_SIZE);
 
@@ -120,7 +139,7 @@ static bool message_ok(const struct gs_cap_message *m)
         (unsigned)m->certainty > GS_CAP_LIKELY ||
         (unsigned)m->situation > GS_CAP_LOST || !situation_ok(m))
         return false;
-    if (!id_ok(m->sender) || !id_ok(m->identifier))
+    if (!gs_cap_id_ok(m->sender) || !gs_cap_id_ok(m->identifier))
         return false;
     if (gs_cap_time(m->sent, m->utc_offset, t, sizeof(t)) < 0 ||
         gs_cap_time(m->expires, m->utc_offset, t, sizeof(t)) < 0 ||
@@ -133,7 +152,8 @@ static bool message_ok(const struct gs_cap_message *m)
         m->n_refs > GS_CAP_MAX_REFS)
         return false;
     for (i = 0; i < m->n_refs; i++)
-        if (!id_ok(m->refs[i].sender) || !id_ok(m->refs[i].identifier) ||
+        if (!gs_cap_id_ok(m->refs[i].sender) ||
+            !gs_cap_id_ok(m->refs[i].identifier) ||
             gs_cap_time(m->refs[i].sent, m->utc_offset, t, sizeof(t)) < 0)
             return false;
     if (m->origin != NULL && is_subdivision(m->origin))

@@ -34,6 +34,7 @@
 #ifndef GS_ALERT_CAP_H
 #define GS_ALERT_CAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "alert/region.h"
@@ -75,6 +76,14 @@ enum gs_cap_situation {
     GS_CAP_FELL_ON_LAND,
     GS_CAP_LOST
 };
+
+/* "launched", "passed", "fell-at-sea", "withdrawn", "fell-on-land",
+ * "lost". */
+const char *gs_cap_situation_name(enum gs_cap_situation s);
+
+/* Whether s may be a CAP sender or identifier here: 1 to GS_CAP_ID_SIZE - 1
+ * characters of A-Z a-z 0-9 . @ _ : - (no spaces, commas or '<' '&'). */
+bool gs_cap_id_ok(const char *s);
 
 /*
  * An earlier message: its sender, identifier and sent time. The time is

@@ -25,9 +25,10 @@
 #define MEMBERS_MAX 8
 #define PASS_MARGIN 30.0 /* s after the predicted passage or impact */
 #define STALE 120.0      /* s without news or prediction: forgotten */
-#define ADOPT_WINDOW                                                           \
-    1800.0 /* s a taken-back warning without an impact                         \
-              prediction waits for a track */
+/* s a warning without a track and without an impact prediction waits for
+ * one */
+#define WAIT_WINDOW 1800.0
+#define DAY (86400 * GS_USEC_PER_SEC)
 
 struct member {
     char track[GS_TRACK_ID_SIZE];
@@ -42,7 +43,10 @@ struct member {
 
 struct slot {
     bool used, closed, passed;
-    bool adopted; /* taken back after a restart, no track has joined yet */
+    /* Standing without a track: taken back after a restart, or its tracks
+     * were lost in flight. The next track that threatens its areas joins
+     * it, until waiting_until(). */
+    bool waiting;
     unsigned id;
     struct member m[MEMBERS_MAX];
     int n_m;
@@ -142,27 +146,56 @@ static struct slot *near_group(struct gs_warning_engine *e,
     return NULL;
 }
 
-/* When a warning taken back after a restart stops waiting for a track. */
-static gs_time_t adopted_until(const struct slot *s)
+/* When a warning without a track stops waiting for one. */
+static gs_time_t waiting_until(const struct slot *s)
 {
     return s->impact_time != 0 ? s->impact_time + (gs_time_t)(PASS_MARGIN * 1e6)
-                               : s->last + (gs_time_t)(ADOPT_WINDOW * 1e6);
+                               : s->last + (gs_time_t)(WAIT_WINDOW * 1e6);
 }
 
-/* A warning taken back after a restart that u may continue: the oldest
- * still waiting at u's time, or NULL. */
-static struct slot *adopted_group(struct gs_warning_engine *e,
-                                  const struct gs_track_update *u)
+static int shared_areas(const struct slot *s, const struct gs_warning_area *a,
+                        size_t k)
+{
+    int shared = 0, j;
+    size_t i;
+
+    for (i = 0; i < k; i++)
+        for (j = 0; j < s->n_areas; j++)
+            if (strcmp(s->areas[j].code, a[i].code) == 0) {
+                shared++;
+                break;
+            }
+    return shared;
+}
+
+/* The warning without a track that u, threatening areas a[0..k), takes
+ * up: one still waiting at u's time that named one of those areas; of
+ * several, the one whose predicted impact is nearest u's, else the
+ * oldest. NULL when none. */
+static struct slot *waiting_group(struct gs_warning_engine *e,
+                                  const struct gs_track_update *u,
+                                  const struct gs_warning_area *a, size_t k)
 {
     struct slot *best = NULL;
+    gs_time_t best_gap = 0;
     size_t i;
 
     for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
         struct slot *s = &e->slots[i];
+        gs_time_t gap = DAY;
 
-        if (s->used && !s->closed && s->adopted &&
-            u->time <= adopted_until(s) && (best == NULL || s->id < best->id))
+        if (!s->used || s->closed || !s->waiting ||
+            u->time > waiting_until(s) || shared_areas(s, a, k) == 0)
+            continue;
+        if (u->impact.valid && s->impact_time != 0)
+            gap = u->impact.time > s->impact_time
+                      ? u->impact.time - s->impact_time
+                      : s->impact_time - u->impact.time;
+        if (best == NULL || gap < best_gap ||
+            (gap == best_gap && s->id < best->id)) {
             best = s;
+            best_gap = gap;
+        }
     }
     return best;
 }
@@ -196,7 +229,7 @@ static void join(struct slot *s, const struct gs_track_update *u)
     memset(m, 0, sizeof(*m));
     snprintf(m->track, sizeof(m->track), "%s", u->track);
     s->used = true;
-    s->adopted = false;
+    s->waiting = false;
 }
 
 static struct gs_warning *emit(struct slot *s, enum gs_warning_type type,
@@ -242,11 +275,12 @@ static bool unite(struct slot *s, const struct gs_warning_area *a, size_t k)
     return grew;
 }
 
-/* The warning's last word, once every track of it has ended: fallen in
- * the areas; lost in flight (nobody knows where it went: the warning
- * stands until it expires or people are told otherwise); fallen at sea or
- * elsewhere; or nothing when none came down or was lost (stages seen only
- * in boost, the warning then stands until it expires). */
+/* The warning's last word, once every track of it has ended, the gravest
+ * of what they did: fallen in the areas; lost in flight (nobody knows
+ * where it went: the warning stands, waiting for a track that finds the
+ * missile again); fallen at sea or elsewhere; or nothing when none came
+ * down or was lost (stages seen only in boost: the warning stands until it
+ * expires). */
 static void ended(struct slot *s, const char *track, gs_time_t at,
                   struct gs_warning *out, size_t max, size_t *n)
 {
@@ -263,11 +297,16 @@ static void ended(struct slot *s, const char *track, gs_time_t at,
         land = land || s->m[k].where == GS_WHERE_AREAS;
         sea = sea || s->m[k].where == GS_WHERE_SEA;
     }
+    if (lost && !land) {
+        emit(s, GS_WARNING_UPDATE, GS_CAP_LOST, track, at, out, max, n);
+        s->n_m = 0;
+        s->waiting = true;
+        s->last = at;
+        return;
+    }
     s->closed = true;
     if (land)
         emit(s, GS_WARNING_UPDATE, GS_CAP_FELL_ON_LAND, track, at, out, max, n);
-    else if (lost)
-        emit(s, GS_WARNING_UPDATE, GS_CAP_LOST, track, at, out, max, n);
     else if (down)
         emit(s, GS_WARNING_CANCEL, sea ? GS_CAP_FELL_AT_SEA : GS_CAP_WITHDRAWN,
              track, at, out, max, n);
@@ -322,6 +361,12 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             u->h < ENDED_HEIGHT ||
             (u->impact.valid &&
              (double)(u->time - u->impact.time) * 1e-6 >= -ENDED_MARGIN);
+        /* Past the areas, falling outside them: its prediction stands and
+         * the tick ends it there, as for a track beyond the radars. */
+        if (!m->came_down && m->clear && m->t_impact != 0) {
+            m->ended = false;
+            return 0;
+        }
         /* Lost in flight with an impact predicted: where it went is not
          * known. A track lost with nothing predicted (a stage seen only in
          * boost) says nothing either way, like one that went quiet. */
@@ -353,7 +398,7 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             return 0;
         s = near_group(e, u);
         if (s == NULL)
-            s = adopted_group(e, u);
+            s = waiting_group(e, u, e->found, found);
         if (s == NULL) {
             s = new_group(e);
             if (s == NULL)
@@ -397,7 +442,7 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
         bool all = true;
 
         for (k = 0; k < s->n_m; k++)
-            all = all && (s->m[k].ended || s->m[k].clear);
+            all = all && ((s->m[k].ended && !s->m[k].lost) || s->m[k].clear);
         if (all) {
             s->passed = true;
             emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, u->track, u->time, out,
@@ -418,14 +463,19 @@ size_t gs_warning_engine_retract(struct gs_warning_engine *e,
 
     if (s == NULL || s->closed)
         return 0;
-    /* It no longer counts; the warning stands on the others, if any. */
+    /* It no longer counts; the warning stands on the others, if any, and
+     * when they have all ended, what they did is its last word. */
     s->m[mi] = s->m[--s->n_m];
     for (k = 0; k < s->n_m; k++)
         others = others || !s->m[k].ended;
     if (others)
         return 0;
-    s->closed = true;
-    emit(s, GS_WARNING_CANCEL, GS_CAP_WITHDRAWN, track_id, at, out, max, &n);
+    ended(s, track_id, at, out, max, &n);
+    if (n == 0) {
+        s->closed = true;
+        emit(s, GS_WARNING_CANCEL, GS_CAP_WITHDRAWN, track_id, at, out, max,
+             &n);
+    }
     return n;
 }
 
@@ -443,8 +493,8 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
 
         if (!s->used || s->closed || s->number == 0)
             continue;
-        if (s->adopted) {
-            if (now > adopted_until(s))
+        if (s->waiting) {
+            if (now > waiting_until(s))
                 s->closed = true;
             continue;
         }
@@ -456,8 +506,11 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
             if (!m->ended && m->t_impact == 0 &&
                 m->t + (gs_time_t)(STALE * 1e6) <= now)
                 m->ended = true;
-            if (m->ended)
+            if (m->ended) {
+                /* One lost in flight may be anywhere: nothing passed. */
+                passed = passed && !m->lost;
                 continue;
+            }
             track = m->track;
             passed = passed && m->t_clear != 0 && m->t_clear + margin <= now &&
                      m->where != GS_WHERE_AREAS && m->t_impact != 0;
@@ -487,7 +540,13 @@ bool gs_warning_leaves_open(const struct gs_warning *w)
 {
     return w->type == GS_WARNING_ALERT ||
            (w->type == GS_WARNING_UPDATE &&
-            (w->situation == GS_CAP_LAUNCHED || w->situation == GS_CAP_PASSED));
+            (w->situation == GS_CAP_LAUNCHED || w->situation == GS_CAP_PASSED ||
+             w->situation == GS_CAP_LOST));
+}
+
+static bool near_in_time(gs_time_t t, gs_time_t ref)
+{
+    return t == 0 || (t > ref - DAY && t < ref + DAY);
 }
 
 int gs_warning_engine_adopt(struct gs_warning_engine *e,
@@ -497,8 +556,13 @@ int gs_warning_engine_adopt(struct gs_warning_engine *e,
     int k;
 
     if (last->warning == 0 || last->number == 0 ||
-        !gs_warning_leaves_open(last) || last->n_areas < 0 ||
-        last->n_areas > GS_WARNING_AREAS_MAX)
+        !gs_warning_leaves_open(last) ||
+        (last->type == GS_WARNING_ALERT &&
+         last->situation != GS_CAP_LAUNCHED) ||
+        last->n_areas < 1 || last->n_areas > GS_WARNING_AREAS_MAX ||
+        last->based_on <= 0 || last->based_on > GS_TIME_MAX - DAY ||
+        !near_in_time(last->launch_time, last->based_on) ||
+        !near_in_time(last->impact_time, last->based_on))
         return GS_ERR_INVALID;
     for (k = 0; k < GS_WARNING_TRACKS_MAX; k++)
         if (e->slots[k].used && e->slots[k].id == last->warning)
@@ -507,7 +571,7 @@ int gs_warning_engine_adopt(struct gs_warning_engine *e,
     if (s == NULL)
         return GS_ERR_TOO_BIG;
     s->used = true;
-    s->adopted = true;
+    s->waiting = true;
     s->id = last->warning;
     s->number = last->number;
     s->passed = last->situation == GS_CAP_PASSED;

@@ -18,16 +18,25 @@
  *           the missile will fall outside the areas;
  *           (FELL_ON_LAND) when the track ends on the ground inside them;
  *           (LOST) when the track is lost in flight, before it comes
- *           down: nobody knows any more where the missile goes, so the
- *           warning stands (people stay sheltered) until it expires (the
- *           caller sets expires after the predicted impact) or the
- *           authorities say otherwise;
+ *           down and before it passed: nobody knows any more where the
+ *           missile goes, so the warning stands (people stay sheltered);
  *   Cancel  (FELL_AT_SEA) when the track ends at sea, or elsewhere
  *           outside them (WITHDRAWN);
  *           (WITHDRAWN) when the track is withdrawn by its originator.
  * With several objects (a salvo, stages), the last word waits for every
- * track and is the gravest: fallen on land, then lost, then fallen at sea.
- * After the last message the warning is closed.
+ * track and is the gravest: fallen on land, then lost, then fallen at sea;
+ * a track withdrawn leaves the word to the others. After the last message
+ * the warning is closed.
+ *
+ * A warning without a track - its tracks lost in flight, or taken back
+ * after a restart (gs_warning_engine_adopt) - waits for one: the first
+ * track that would raise an Alert for one of the areas it named, seen
+ * before the warning's predicted impact plus 30 s (or, with no impact
+ * predicted, within 30 minutes of its last message), continues it instead:
+ * Update when more areas come under it, and so on. Of several waiting, the
+ * one whose predicted impact is nearest the track's takes it. A warning
+ * still waiting after that is closed without a message and stands until
+ * its expiry (the caller sets expires after the predicted impact).
  *
  * A warning names only areas and coarse times: no sensor, no coordinates.
  *
@@ -100,8 +109,8 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
  * one whose every track has reached its predicted impact 30 s ago ends as
  * if it had come down there. A track quiet for 120 s that never had an
  * impact predicted no longer counts. Writes up to max warnings, returns how
- * many. A warning taken back after a restart that no track joined is
- * closed without a message once its time is past (gs_warning_engine_adopt).
+ * many. A warning without a track is closed without a message once its
+ * wait is over.
  */
 size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
                               struct gs_warning *out, size_t max);
@@ -111,22 +120,18 @@ size_t gs_warning_engine_retract(struct gs_warning_engine *e,
                                  const char *track_id, gs_time_t at,
                                  struct gs_warning *out, size_t max);
 
-/* Whether message w leaves its warning standing (an Alert, an Update that
- * is not the last word) or closes it. */
+/* Whether message w leaves its warning standing (an Alert, an Update
+ * launched, passed or lost) or closes it. */
 bool gs_warning_leaves_open(const struct gs_warning *w);
 
 /*
  * Takes back a standing warning after a restart, from the last message
  * issued for it (its number, count of messages, areas and times), so that
  * the engine continues it instead of raising a second Alert about the same
- * missile. The warning has no track until one joins it: the first track
- * that would raise an Alert (its path threatens some area), seen before
- * the warning's predicted impact plus PASS_MARGIN (or, with no impact
- * predicted, ADOPT_WINDOW after its last message), joins it instead, and
- * it goes on from there. A warning no track joins in that time is closed
- * by gs_warning_engine_tick without a message: it stands until its expiry.
- * GS_ERR_INVALID for warning number 0, no message yet or a message that
- * closed it; GS_ERR_EXISTS when that warning is known; GS_ERR_TOO_BIG when
+ * missile: it waits for a track, as above. GS_ERR_INVALID for warning
+ * number 0, no message yet, a message that closed it, an Alert that is not
+ * LAUNCHED, no areas, or launch and impact times more than a day from the
+ * message's; GS_ERR_EXISTS when that warning is known; GS_ERR_TOO_BIG when
  * every slot holds a standing warning.
  */
 int gs_warning_engine_adopt(struct gs_warning_engine *e,

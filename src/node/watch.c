@@ -26,6 +26,7 @@
 #include "alert/path.h"
 #include "alert/region.h"
 #include "alert/rules.h"
+#include "alert/standing.h"
 #include "alert/warning.h"
 #include "base/alloc.h"
 #include "base/arena.h"
@@ -48,11 +49,11 @@
 #define META_ALERT "watch.next_alert"
 #define META_WARNING "watch.next_warning"
 #define META_STANDING "watch.standing_warnings"
-#define STANDING_MAX (256u << 10) /* bytes of the standing warnings kept */
-#define WARNINGS_MAX 8            /* civil warning messages per update */
-#define CAP_TRACKS 64             /* warnings remembered, for references */
-#define COT_STALE 10.0            /* s a CoT event stays current */
-#define OVERFLIGHT_RADIUS 5e3     /* m about the nominal path */
+#define STANDING_MAX (2u << 20) /* bytes of the standing warnings kept */
+#define WARNINGS_MAX 8          /* civil warning messages per update */
+#define CAP_TRACKS 64           /* warnings remembered, for references */
+#define COT_STALE 10.0          /* s a CoT event stays current */
+#define OVERFLIGHT_RADIUS 5e3   /* m about the nominal path */
 
 /* A tracker's output track and the id this node gave it. */
 struct idmap {
@@ -970,36 +971,22 @@ static struct cap_refs *cap_refs_of(struct gs_watch *w, unsigned warning)
     struct cap_refs *c = NULL;
     size_t i;
 
+    /* Else a free one; else the oldest of those no longer standing; else
+     * the oldest. */
     for (i = 0; i < CAP_TRACKS; i++) {
-        if (w->caps[i].used && w->caps[i].warning == warning)
+        const struct cap_refs *k = &w->caps[i];
+
+        if (k->used && k->warning == warning)
             return &w->caps[i];
-        if (c == NULL || !w->caps[i].used ||
-            (c->used && w->caps[i].last < c->last))
+        if (c == NULL || !k->used ||
+            (c->used && (c->standing > k->standing ||
+                         (c->standing == k->standing && k->last < c->last))))
             c = &w->caps[i];
     }
     memset(c, 0, sizeof(*c));
     c->used = true;
     c->warning = warning;
     return c;
-}
-
-static const char *situation_name(enum gs_cap_situation s)
-{
-    switch (s) {
-    case GS_CAP_LAUNCHED:
-        return "launched";
-    case GS_CAP_PASSED:
-        return "passed";
-    case GS_CAP_FELL_AT_SEA:
-        return "fell-at-sea";
-    case GS_CAP_WITHDRAWN:
-        return "withdrawn";
-    case GS_CAP_FELL_ON_LAND:
-        return "fell-on-land";
-    case GS_CAP_LOST:
-        return "lost";
-    }
-    return "?";
 }
 
 /* Minutes east of UTC of the civil clock of the warned country. */
@@ -1012,65 +999,23 @@ static int utc_offset(const char *country)
 
 /* ---- standing civil warnings, kept across a restart --------------------
  *
- * The store keeps the last message of every standing warning (and the
- * references of its messages) under META_STANDING, as JSON:
- *   {"version": 1, "warnings": [{"warning": 1, "number": 2,
- *    "type": "Update", "situation": "launched", "track": "JPN-F1",
- *    "based_on": 1664835900000000, "launch_time": ..., "impact_time": ...,
- *    "areas": [["JP-02", "Aomori"]],
- *    "refs": [["gsomia.jpn", "JPN-W1", 1795932000000000]]}]}
- * (times in microseconds since 1970). A restarted node gives them back to
- * its warning engine (gs_warning_engine_adopt), so that the same missile,
- * tracked again under new ids, continues its warning instead of raising a
- * second Alert. */
-
-static bool situation_from(const char *name, enum gs_cap_situation *out)
-{
-    int k;
-
-    for (k = GS_CAP_LAUNCHED; k <= GS_CAP_LOST; k++)
-        if (strcmp(situation_name((enum gs_cap_situation)k), name) == 0) {
-            *out = (enum gs_cap_situation)k;
-            return true;
-        }
-    return false;
-}
-
-static json_t *standing_json(const struct cap_refs *cr)
-{
-    const struct gs_warning *g = &cr->said;
-    json_t *o = json_object(), *areas = json_array(), *refs = json_array();
-    size_t i;
-
-    json_object_set_new(o, "warning", json_integer(g->warning));
-    json_object_set_new(o, "number", json_integer(g->number));
-    json_object_set_new(o, "type", json_string(gs_warning_type_name(g->type)));
-    json_object_set_new(o, "situation",
-                        json_string(situation_name(g->situation)));
-    json_object_set_new(o, "track", json_string(g->track_id));
-    json_object_set_new(o, "based_on", json_integer(g->based_on));
-    json_object_set_new(o, "launch_time", json_integer(g->launch_time));
-    json_object_set_new(o, "impact_time", json_integer(g->impact_time));
-    for (i = 0; i < (size_t)g->n_areas; i++)
-        json_array_append_new(
-            areas, json_pack("[ss]", g->areas[i].code, g->areas[i].name));
-    json_object_set_new(o, "areas", areas);
-    for (i = 0; i < cr->n; i++)
-        json_array_append_new(refs, json_pack("[ssI]", cr->refs[i].sender,
-                                              cr->refs[i].identifier,
-                                              (json_int_t)cr->refs[i].sent));
-    json_object_set_new(o, "refs", refs);
-    return o;
-}
+ * The store keeps the last message of every standing warning and the
+ * references of its messages under META_STANDING (standing.h), written in
+ * the transaction that issued the message. A restarted node gives them
+ * back to its warning engine (gs_warning_engine_adopt), so that the same
+ * missile, tracked again under new ids, continues its warning instead of
+ * raising a second Alert. */
 
 /* Keeps the standing warnings in the store when they changed: a message
  * issued, or a warning closed (by its last message, or silently when a
- * warning taken back found no track). */
+ * warning without a track found none). Only a store failure is an error:
+ * warnings that cannot be written are said in the log and not kept (a
+ * restart would raise a new Alert for their missile). */
 static int save_standing(struct gs_watch *w, struct gs_node *n)
 {
-    json_t *root, *list;
-    char *text;
-    size_t i;
+    struct gs_standing *list;
+    struct gs_buf text;
+    size_t i, k = 0;
     int rc;
 
     if (w->wengine == NULL)
@@ -1086,158 +1031,81 @@ static int save_standing(struct gs_watch *w, struct gs_node *n)
     }
     if (!w->standing_changed)
         return 0;
-    root = json_object();
-    list = json_array();
-    for (i = 0; i < CAP_TRACKS; i++)
-        if (w->caps[i].used && w->caps[i].standing)
-            json_array_append_new(list, standing_json(&w->caps[i]));
-    json_object_set_new(root, "version", json_integer(1));
-    json_object_set_new(root, "warnings", list);
-    text = json_dumps(root, JSON_COMPACT);
-    json_decref(root);
-    if (text == NULL)
-        return GS_ERR_IO;
-    rc = strlen(text) <= STANDING_MAX
-             ? gs_store_meta_put(n->store, META_STANDING, text, strlen(text))
-             : GS_ERR_TOO_BIG;
-    free(text);
+    list = gs_calloc(CAP_TRACKS, sizeof(*list));
+    for (i = 0; i < CAP_TRACKS; i++) {
+        const struct cap_refs *cr = &w->caps[i];
+
+        if (!cr->used || !cr->standing)
+            continue;
+        list[k].said = cr->said;
+        memcpy(list[k].refs, cr->refs, sizeof(cr->refs));
+        list[k].n_refs = cr->n;
+        k++;
+    }
+    gs_buf_init(&text, STANDING_MAX);
+    rc = gs_standing_write(list, k, &text);
     if (rc == 0)
+        rc = gs_store_meta_put(n->store, META_STANDING, text.data, text.len);
+    else
+        GS_LOG_ERROR("watch: the standing civil warnings cannot be kept in "
+                     "the store (%s): after a restart their missiles would "
+                     "raise new Alerts",
+                     gs_strerror(rc));
+    gs_buf_free(&text);
+    gs_free(list);
+    if (rc == 0 || !store_failure(rc)) {
         w->standing_changed = false;
+        rc = 0;
+    }
     return rc;
 }
 
-static bool copy_str(const json_t *v, char *out, size_t size)
-{
-    const char *t = json_string_value(v);
-
-    if (t == NULL || t[0] == '\0' || strlen(t) >= size)
-        return false;
-    memcpy(out, t, strlen(t) + 1);
-    return true;
-}
-
-static bool json_time(const json_t *o, const char *key, gs_time_t *out)
-{
-    const json_t *v = json_object_get(o, key);
-
-    if (!json_is_integer(v) || json_integer_value(v) < 0)
-        return false;
-    *out = (gs_time_t)json_integer_value(v);
-    return true;
-}
-
-/* One standing warning as the store keeps it, checked. */
-static bool standing_read(const json_t *o, struct gs_warning *g,
-                          struct cap_refs *cr)
-{
-    const json_t *areas = json_object_get(o, "areas"),
-                 *refs = json_object_get(o, "refs"), *v;
-    const char *type = json_string_value(json_object_get(o, "type"));
-    const char *sit = json_string_value(json_object_get(o, "situation"));
-    json_int_t warning = json_integer_value(json_object_get(o, "warning"));
-    json_int_t number = json_integer_value(json_object_get(o, "number"));
-    size_t i;
-
-    memset(g, 0, sizeof(*g));
-    if (!json_is_object(o) || warning <= 0 || warning > 1000000000 ||
-        number <= 0 || number > 1000000000 || type == NULL || sit == NULL ||
-        !situation_from(sit, &g->situation) ||
-        !copy_str(json_object_get(o, "track"), g->track_id,
-                  sizeof(g->track_id)) ||
-        !json_time(o, "based_on", &g->based_on) ||
-        !json_time(o, "launch_time", &g->launch_time) ||
-        !json_time(o, "impact_time", &g->impact_time) ||
-        !json_is_array(areas) || json_array_size(areas) == 0 ||
-        json_array_size(areas) > GS_WARNING_AREAS_MAX || !json_is_array(refs) ||
-        json_array_size(refs) == 0 || json_array_size(refs) > GS_CAP_MAX_REFS)
-        return false;
-    if (strcmp(type, "Alert") == 0)
-        g->type = GS_WARNING_ALERT;
-    else if (strcmp(type, "Update") == 0)
-        g->type = GS_WARNING_UPDATE;
-    else
-        return false;
-    g->warning = (unsigned)warning;
-    g->number = (unsigned)number;
-    json_array_foreach(areas, i, v)
-    {
-        if (!json_is_array(v) || json_array_size(v) != 2 ||
-            !copy_str(json_array_get(v, 0), g->areas[i].code,
-                      sizeof(g->areas[i].code)) ||
-            !copy_str(json_array_get(v, 1), g->areas[i].name,
-                      sizeof(g->areas[i].name)))
-            return false;
-    }
-    g->n_areas = (int)json_array_size(areas);
-    memset(cr, 0, sizeof(*cr));
-    json_array_foreach(refs, i, v)
-    {
-        const json_t *sent = json_array_get(v, 2);
-
-        if (!json_is_array(v) || json_array_size(v) != 3 ||
-            !copy_str(json_array_get(v, 0), cr->refs[i].sender,
-                      sizeof(cr->refs[i].sender)) ||
-            !copy_str(json_array_get(v, 1), cr->refs[i].identifier,
-                      sizeof(cr->refs[i].identifier)) ||
-            !json_is_integer(sent) || json_integer_value(sent) <= 0)
-            return false;
-        cr->refs[i].sent = (gs_time_t)json_integer_value(sent);
-    }
-    cr->n = json_array_size(refs);
-    return gs_warning_leaves_open(g);
-}
-
-/* After a restart: the warnings that stood are taken back. One that does
- * not read is left (a second Alert may follow for its missile), said in
- * the log; the node runs on. */
+/* After a restart: the warnings that stood are taken back. If they do not
+ * read, the log says so and the node runs on (a second Alert may follow
+ * for their missile). */
 static void take_back_standing(struct gs_watch *w, struct gs_node *n)
 {
+    struct gs_standing *list = gs_calloc(CAP_TRACKS, sizeof(*list));
     struct gs_buf b;
-    json_t *root = NULL, *list, *o;
-    json_error_t err;
-    size_t i;
+    char why[256];
+    size_t i, k = 0;
+    int rc;
 
     gs_buf_init(&b, STANDING_MAX);
-    if (gs_store_meta_get(n->store, META_STANDING, &b) == 0 && b.len > 0)
-        root = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES,
-                          &err);
-    gs_buf_free(&b);
-    if (root == NULL)
-        return;
-    list = json_object_get(root, "warnings");
-    if (json_integer_value(json_object_get(root, "version")) != 1 ||
-        !json_is_array(list)) {
+    rc = gs_store_meta_get(n->store, META_STANDING, &b);
+    if (rc == 0)
+        rc = gs_standing_read((const char *)b.data, b.len, list, CAP_TRACKS, &k,
+                              why, sizeof(why));
+    else
+        snprintf(why, sizeof(why), "%s", gs_strerror(rc));
+    if (rc < 0 && rc != GS_ERR_NOT_FOUND)
         GS_LOG_ERROR("watch: the standing civil warnings kept in the store "
-                     "are not of version 1: none is continued");
-        json_decref(root);
-        return;
-    }
-    json_array_foreach(list, i, o)
-    {
-        struct gs_warning g;
-        struct cap_refs cr, *slot;
-        int rc = GS_ERR_INVALID;
+                     "do not read (%s): none is continued",
+                     why);
+    for (i = 0; i < k; i++) {
+        const struct gs_standing *st = &list[i];
+        const char *last = st->refs[st->n_refs - 1].identifier;
+        struct cap_refs *cr;
 
-        if (standing_read(o, &g, &cr))
-            rc = gs_warning_engine_adopt(w->wengine, &g);
+        rc = gs_warning_engine_adopt(w->wengine, &st->said);
         if (rc < 0) {
-            GS_LOG_ERROR("watch: standing civil warning %zu kept in the store "
-                         "is not continued (%s): a new Alert may follow for "
-                         "its missile",
-                         i + 1, gs_strerror(rc));
+            GS_LOG_ERROR("watch: civil warning %s is not continued (%s): a "
+                         "new Alert may follow for its missile",
+                         last, gs_strerror(rc));
             continue;
         }
-        slot = cap_refs_of(w, g.warning);
-        memcpy(slot->refs, cr.refs, sizeof(cr.refs));
-        slot->n = cr.n;
-        slot->last = cr.refs[cr.n - 1].sent;
-        slot->said = g;
-        slot->standing = slot->adopted = true;
+        cr = cap_refs_of(w, st->said.warning);
+        memcpy(cr->refs, st->refs, sizeof(cr->refs));
+        cr->n = st->n_refs;
+        cr->last = st->refs[st->n_refs - 1].sent;
+        cr->said = st->said;
+        cr->standing = cr->adopted = true;
         GS_LOG_INFO("watch: civil warning %s stands from before the restart; "
                     "the next track of its missile continues it",
-                    cr.refs[cr.n - 1].identifier);
+                    last);
     }
-    json_decref(root);
+    gs_buf_free(&b);
+    gs_free(list);
 }
 
 /* Says when a track continues a warning taken back after a restart. */
@@ -1424,7 +1292,7 @@ static int issue(struct gs_watch *w, struct gs_node *n,
                  gs_warning_type_name(wg->type));
         snprintf(out.track_id, sizeof(out.track_id), "%s", wg->track_id);
         snprintf(out.situation, sizeof(out.situation), "%s",
-                 situation_name(wg->situation));
+                 gs_cap_situation_name(wg->situation));
         out.areas = gs_calloc((size_t)wg->n_areas + 1, sizeof(*out.areas));
         for (i = 0; i < wg->n_areas; i++)
             snprintf(out.areas[i], sizeof(out.areas[i]), "%s",

@@ -27,6 +27,7 @@
 #include "alert/path.h"
 #include "alert/region.h"
 #include "alert/rules.h"
+#include "alert/standing.h"
 #include "alert/warning.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -1647,7 +1648,9 @@ static void civil_warning_life(void **state)
     assert_int_equal(gs_warning_engine_retract(e, "JPN-T2", u.time, w, 4), 0);
 
     /* A third, lost high up long before its predicted impact: an Update
-     * saying so, the warning stands; then it is closed. */
+     * saying so, the warning stands, waiting for the missile to be found
+     * again; nobody finds it, and after its predicted impact it is closed
+     * without a word. */
     midcourse(&u);
     memcpy(u.track, "JPN-T3", 7);
     impact_at(&u, 41, 175, 200e3, 1300);
@@ -1658,7 +1661,12 @@ static void civil_warning_life(void **state)
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_LOST);
     assert_int_equal(w[0].number, 2);
+    assert_true(gs_warning_leaves_open(&w[0]));
+    assert_true(gs_warning_engine_is_open(e, w[0].warning));
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 1330 * 1000000LL, w, 4), 0);
+    assert_true(gs_warning_engine_is_open(e, w[0].warning));
     assert_int_equal(gs_warning_engine_tick(e, T0 + 2000 * 1000000LL, w, 4), 0);
+    assert_false(gs_warning_engine_is_open(e, w[0].warning));
     assert_int_equal(gs_warning_engine_retract(e, "JPN-T3", u.time, w, 4), 0);
 
     /* A salvo of two: one lost in flight, the other comes down at sea.
@@ -1678,6 +1686,7 @@ static void civil_warning_life(void **state)
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_LOST);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 2000 * 1000000LL, w, 4), 0);
 
     /* A stage seen only in boost, lost with nothing predicted, beside a
      * missile that comes down at sea: all clear. */
@@ -1708,6 +1717,102 @@ static void civil_warning_life(void **state)
     u.h = 1000;
     u.status = GS_TRACK_LOST;
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_FELL_ON_LAND);
+    gs_warning_engine_free(e);
+}
+
+/* Tracks lost and found, passed then lost, and withdrawn beside others
+ * that ended: the warning says what is known, never an all clear too
+ * early. */
+static void civil_warning_lost_and_found(void **state)
+{
+    struct gs_warning_engine *e = gs_warning_engine_new(prefectures, NULL);
+    struct gs_warning w[4];
+    struct gs_track_update u;
+    struct gs_geodetic past = {40.8 * GS_DEG, 150.0 * GS_DEG, 600e3};
+    unsigned id;
+
+    (void)state;
+    /* Lost in flight, found again under a new id: the same warning goes
+     * on, no second Alert. */
+    midcourse(&u);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_ALERT);
+    id = w[0].warning;
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].situation, GS_CAP_LOST);
+    midcourse(&u);
+    memcpy(u.track, "JPN-T2", 7);
+    u.time += 20 * 1000000LL;
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-T2"), id);
+    u.time += 1000000;
+    impact_at(&u, 35.7, 139.7, 30e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_LAUNCHED);
+    assert_int_equal(w[0].warning, id);
+    assert_int_equal(w[0].number, 3);
+
+    /* Past the areas, then lost beyond the radars: nothing said of the
+     * loss; its prediction stands and the clock gives the all clear. */
+    u.time += 300 * 1000000LL;
+    gs_geodetic_to_ecef(&past, u.x);
+    impact_at(&u, 41, 175, 20e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].situation, GS_CAP_PASSED);
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 1320 * 1000000LL, w, 4), 0);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 1331 * 1000000LL, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_CANCEL);
+    assert_int_equal(w[0].situation, GS_CAP_FELL_AT_SEA);
+    assert_false(gs_warning_engine_is_open(e, id));
+
+    /* A salvo: one lost in flight while the other passes: nothing has
+     * passed. The other withdrawn: the last word is the lost one's. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T3", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    memcpy(u.track, "JPN-T4", 7);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    midcourse(&u);
+    memcpy(u.track, "JPN-T3", 7);
+    u.time += 300 * 1000000LL;
+    gs_geodetic_to_ecef(&past, u.x);
+    impact_at(&u, 41, 175, 20e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_tick(e, u.time + 60 * 1000000LL, w, 4),
+                     0);
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T3", u.time, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_LOST);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 1400 * 1000000LL, w, 4), 0);
+
+    /* One fallen in Tokyo, then the other withdrawn: the last word says
+     * fallen, not withdrawn. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T5", 7);
+    impact_at(&u, 35.7, 139.7, 20e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_ALERT);
+    memcpy(u.track, "JPN-T6", 7);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    u.time = T0 + 1300 * 1000000LL;
+    u.h = 1000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T5", u.time, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_FELL_ON_LAND);
     gs_warning_engine_free(e);
@@ -1784,9 +1889,154 @@ static void civil_warning_after_restart(void **state)
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_ALERT);
     assert_int_equal(w[0].warning, last.warning + 1);
+    gs_warning_engine_free(e);
+
+    /* Two taken back: a missile continues the one whose predicted impact
+     * it shares. */
+    e = gs_warning_engine_new(prefectures, NULL);
+    {
+        struct gs_warning b = last;
+
+        b.warning = 2;
+        b.impact_time = T0 + 1900 * 1000000LL;
+        assert_int_equal(gs_warning_engine_adopt(e, &last), 0);
+        assert_int_equal(gs_warning_engine_adopt(e, &b), 0);
+    }
+    midcourse(&u);
+    memcpy(u.track, "JPN-T9", 7);
+    impact_at(&u, 41, 175, 200e3, 1890);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-T9"), 2);
+    gs_warning_engine_free(e);
+
+    /* With no impact predicted, one waits 30 minutes after its last
+     * message. */
+    e = gs_warning_engine_new(prefectures, NULL);
+    last.impact_time = 0;
+    last.based_on = T0 + 200 * 1000000LL;
+    assert_int_equal(gs_warning_engine_adopt(e, &last), 0);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 2000 * 1000000LL, w, 4), 0);
+    assert_true(gs_warning_engine_is_open(e, last.warning));
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 2001 * 1000000LL, w, 4), 0);
+    assert_false(gs_warning_engine_is_open(e, last.warning));
+    gs_warning_engine_free(e);
+
+    /* What cannot be a standing warning is refused. */
+    e = gs_warning_engine_new(prefectures, NULL);
+    last.impact_time = last.based_on + 2 * 86400 * 1000000LL;
+    assert_int_equal(gs_warning_engine_adopt(e, &last), GS_ERR_INVALID);
+    last.impact_time = 0;
+    last.situation = GS_CAP_PASSED; /* an Alert says launched */
+    assert_int_equal(gs_warning_engine_adopt(e, &last), GS_ERR_INVALID);
+    last.situation = GS_CAP_LAUNCHED;
+    last.n_areas = 0;
+    assert_int_equal(gs_warning_engine_adopt(e, &last), GS_ERR_INVALID);
+    last.n_areas = 1;
     last.warning = 0;
     assert_int_equal(gs_warning_engine_adopt(e, &last), GS_ERR_INVALID);
     gs_warning_engine_free(e);
+}
+
+/* The standing warnings as the store keeps them: written, read back the
+ * same; a damaged text refused as a whole, saying where. */
+static void standing_text(void **state)
+{
+    static struct gs_standing in[2], out[4];
+    struct gs_buf b;
+    char why[256];
+    size_t n = 0;
+    const char *bad[] = {
+        "{\"version\":1,\"warnings\":[",
+        "{\"version\":2,\"warnings\":[]}",
+        "{\"version\":1,\"warnings\":[],\"extra\":1}",
+        "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
+        "\"type\":\"Cancel\",\"situation\":\"withdrawn\",\"track\":\"T\","
+        "\"based_on\":1,\"launch_time\":0,\"impact_time\":0,"
+        "\"areas\":[[\"JP-02\",\"Aomori\"]],"
+        "\"refs\":[[\"gsomia.jpn\",\"JPN-W1\",1]]}]}",
+        "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
+        "\"type\":\"Alert\",\"situation\":\"launched\",\"track\":\"T\","
+        "\"based_on\":1,\"launch_time\":0,\"impact_time\":0,"
+        "\"areas\":[[\"JP-02\",\"Aomori\"]],"
+        "\"refs\":[[\"gsomia.jpn\",\"JPN W1\",1]]}]}",
+        "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
+        "\"type\":\"Alert\",\"situation\":\"launched\",\"track\":\"T\","
+        "\"based_on\":-5,\"launch_time\":0,\"impact_time\":0,"
+        "\"areas\":[[\"JP-02\",\"Aomori\"]],"
+        "\"refs\":[[\"gsomia.jpn\",\"JPN-W1\",1]]}]}",
+        "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
+        "\"type\":\"Alert\",\"situation\":\"launched\",\"track\":\"T\","
+        "\"based_on\":1,\"launch_time\":0,\"impact_time\":0,"
+        "\"areas\":[],\"refs\":[[\"gsomia.jpn\",\"JPN-W1\",1]]}]}",
+        "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
+        "\"type\":\"Alert\",\"situation\":\"launched\","
+        "\"track\":\"T\\u0000U\",\"based_on\":1,\"launch_time\":0,"
+        "\"impact_time\":0,\"areas\":[[\"JP-02\",\"Aomori\"]],"
+        "\"refs\":[[\"gsomia.jpn\",\"JPN-W1\",1]]}]}",
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        struct gs_warning *g = &in[i].said;
+
+        g->type = i == 0 ? GS_WARNING_ALERT : GS_WARNING_UPDATE;
+        g->situation = i == 0 ? GS_CAP_LAUNCHED : GS_CAP_LOST;
+        g->warning = (unsigned)i + 1;
+        g->number = (unsigned)i + 1;
+        snprintf(g->track_id, sizeof(g->track_id), "JPN-F%zu", i + 1);
+        g->based_on = T0 + 200 * 1000000LL;
+        g->impact_time = i == 0 ? 0 : T0 + 1300 * 1000000LL;
+        g->n_areas = 2;
+        memcpy(g->areas[0].code, "JP-01", 6);
+        memcpy(g->areas[0].name, "Hokkaido", 9);
+        memcpy(g->areas[1].code, "JP-02", 6);
+        memcpy(g->areas[1].name, "Aomori", 7);
+        in[i].n_refs = i + 1;
+        in[i].refs[i] = (struct gs_cap_ref){"gsomia.jpn", "JPN-W9", NOW};
+        in[i].refs[0] = (struct gs_cap_ref){"gsomia.jpn", "JPN-W1", NOW};
+    }
+    gs_buf_init(&b, 1 << 20);
+    assert_int_equal(gs_standing_write(in, 2, &b), 0);
+    assert_int_equal(gs_standing_read((const char *)b.data, b.len, out, 4, &n,
+                                      why, sizeof(why)),
+                     0);
+    assert_int_equal(n, 2);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(out[i].said.type, in[i].said.type);
+        assert_int_equal(out[i].said.situation, in[i].said.situation);
+        assert_int_equal(out[i].said.warning, in[i].said.warning);
+        assert_int_equal(out[i].said.number, in[i].said.number);
+        assert_string_equal(out[i].said.track_id, in[i].said.track_id);
+        assert_int_equal(out[i].said.based_on, in[i].said.based_on);
+        assert_int_equal(out[i].said.impact_time, in[i].said.impact_time);
+        assert_int_equal(out[i].said.n_areas, 2);
+        assert_string_equal(out[i].said.areas[1].name, "Aomori");
+        assert_int_equal(out[i].n_refs, in[i].n_refs);
+        assert_string_equal(out[i].refs[out[i].n_refs - 1].identifier,
+                            in[i].refs[in[i].n_refs - 1].identifier);
+        assert_int_equal(out[i].refs[0].sent, NOW);
+    }
+    /* More than the reader takes. */
+    assert_int_equal(gs_standing_read((const char *)b.data, b.len, out, 1, &n,
+                                      why, sizeof(why)),
+                     GS_ERR_INVALID);
+    assert_non_null(strstr(why, "more than 1"));
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why[0] = '\0';
+        assert_int_equal(gs_standing_read(bad[i], strlen(bad[i]), out, 4, &n,
+                                          why, sizeof(why)),
+                         GS_ERR_INVALID);
+        assert_int_equal(n, 0);
+        assert_true(why[0] != '\0');
+        printf("# %s\n", why);
+    }
+    /* A closing message is not a standing warning: not written. */
+    in[1].said.type = GS_WARNING_CANCEL;
+    in[1].said.situation = GS_CAP_FELL_AT_SEA;
+    gs_buf_reset(&b);
+    assert_int_equal(gs_standing_write(in, 2, &b), GS_ERR_INVALID);
+    gs_buf_free(&b);
 }
 
 /* A missile beyond the radars: its alert ends when the clock passes the
@@ -1836,7 +2086,9 @@ int main(void)
         cmocka_unit_test(alert_life),
         cmocka_unit_test(events_are_valid_payloads),
         cmocka_unit_test(civil_warning_life),
+        cmocka_unit_test(civil_warning_lost_and_found),
         cmocka_unit_test(civil_warning_after_restart),
+        cmocka_unit_test(standing_text),
         cmocka_unit_test(alert_ends_by_the_clock),
     };
     int rc = cmocka_run_group_tests(tests, load_world, free_world);
