@@ -92,6 +92,9 @@ int gs_standing_write(const struct gs_standing *s, size_t n, struct gs_buf *b)
 }
 
 static int fail(char *why, size_t size, size_t k, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t size, size_t k, const char *fmt, ...)
 {
     va_list ap;
     int used = snprintf(why, size, "warning %zu: ", k + 1);
