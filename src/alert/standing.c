@@ -37,30 +37,46 @@ static bool standing_ok(const struct gs_standing *s)
     return true;
 }
 
+/* Sets key of o to v (taking it); false when v could not be made. */
+static bool put(json_t *o, const char *key, json_t *v)
+{
+    return v != NULL && json_object_set_new(o, key, v) == 0;
+}
+
+/* One warning as JSON, or NULL when a string is not UTF-8 (or memory ran
+ * out). */
 static json_t *one(const struct gs_standing *s)
 {
     const struct gs_warning *g = &s->said;
     json_t *o = json_object(), *areas = json_array(), *refs = json_array();
+    bool ok = o != NULL && areas != NULL && refs != NULL;
     size_t i;
 
-    json_object_set_new(o, "warning", json_integer(g->warning));
-    json_object_set_new(o, "number", json_integer(g->number));
-    json_object_set_new(o, "type", json_string(gs_warning_type_name(g->type)));
-    json_object_set_new(o, "situation",
-                        json_string(gs_cap_situation_name(g->situation)));
-    json_object_set_new(o, "track", json_string(g->track_id));
-    json_object_set_new(o, "based_on", json_integer(g->based_on));
-    json_object_set_new(o, "launch_time", json_integer(g->launch_time));
-    json_object_set_new(o, "impact_time", json_integer(g->impact_time));
-    for (i = 0; i < (size_t)g->n_areas; i++)
-        json_array_append_new(
-            areas, json_pack("[ss]", g->areas[i].code, g->areas[i].name));
-    json_object_set_new(o, "areas", areas);
-    for (i = 0; i < s->n_refs; i++)
-        json_array_append_new(refs, json_pack("[ssI]", s->refs[i].sender,
-                                              s->refs[i].identifier,
-                                              (json_int_t)s->refs[i].sent));
-    json_object_set_new(o, "refs", refs);
+    for (i = 0; ok && i < (size_t)g->n_areas; i++)
+        ok = json_array_append_new(areas, json_pack("[ss]", g->areas[i].code,
+                                                    g->areas[i].name)) == 0;
+    for (i = 0; ok && i < s->n_refs; i++)
+        ok = json_array_append_new(refs,
+                                   json_pack("[ssI]", s->refs[i].sender,
+                                             s->refs[i].identifier,
+                                             (json_int_t)s->refs[i].sent)) == 0;
+    ok =
+        ok && put(o, "warning", json_integer(g->warning)) &&
+        put(o, "number", json_integer(g->number)) &&
+        put(o, "type", json_string(gs_warning_type_name(g->type))) &&
+        put(o, "situation", json_string(gs_cap_situation_name(g->situation))) &&
+        put(o, "track", json_string(g->track_id)) &&
+        put(o, "based_on", json_integer(g->based_on)) &&
+        put(o, "launch_time", json_integer(g->launch_time)) &&
+        put(o, "impact_time", json_integer(g->impact_time)) &&
+        put(o, "areas", json_incref(areas)) &&
+        put(o, "refs", json_incref(refs));
+    json_decref(areas);
+    json_decref(refs);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -77,12 +93,12 @@ int gs_standing_write(const struct gs_standing *s, size_t n, struct gs_buf *b)
     root = json_object();
     list = json_array();
     for (i = 0; i < n; i++)
-        json_array_append_new(list, one(&s[i]));
+        if (json_array_append_new(list, one(&s[i])) < 0)
+            break;
     json_object_set_new(root, "version", json_integer(GS_STANDING_VERSION));
     json_object_set_new(root, "warnings", list);
-    /* Names are UTF-8 from the boundaries file; one that is not makes
-     * json_pack fail and the text incomplete: refused. */
-    text = json_array_size(list) == n ? json_dumps(root, JSON_COMPACT) : NULL;
+    /* A name that is not UTF-8 makes its warning fail: refused whole. */
+    text = i == n ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     if (text == NULL)
         return GS_ERR_INVALID;

@@ -34,7 +34,8 @@ struct gs_standing {
 };
 
 /* Appends the text of s[0..n) to b. GS_ERR_INVALID when one is not a
- * standing warning as above; GS_ERR_TOO_BIG when b is full. */
+ * standing warning as above (or a string in it is not UTF-8);
+ * GS_ERR_TOO_BIG when b is full. */
 int gs_standing_write(const struct gs_standing *s, size_t n, struct gs_buf *b);
 
 /*

@@ -8,6 +8,7 @@
  */
 #include "alert/warning.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,8 +46,11 @@ struct slot {
     bool used, closed, passed;
     /* Standing without a track: taken back after a restart, or its tracks
      * were lost in flight. The next track that threatens its areas joins
-     * it, until waiting_until(). */
-    bool waiting;
+     * it (resumed), until waiting_until(). */
+    bool waiting, resumed;
+    /* The tracks it lost in flight: withdrawing them all withdraws it. */
+    char lost[MEMBERS_MAX][GS_TRACK_ID_SIZE];
+    int n_lost;
     unsigned id;
     struct member m[MEMBERS_MAX];
     int n_m;
@@ -177,20 +181,18 @@ static struct slot *waiting_group(struct gs_warning_engine *e,
                                   const struct gs_warning_area *a, size_t k)
 {
     struct slot *best = NULL;
-    gs_time_t best_gap = 0;
+    double best_gap = 0;
     size_t i;
 
     for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
         struct slot *s = &e->slots[i];
-        gs_time_t gap = DAY;
+        double gap = 86400.0;
 
         if (!s->used || s->closed || !s->waiting ||
             u->time > waiting_until(s) || shared_areas(s, a, k) == 0)
             continue;
         if (u->impact.valid && s->impact_time != 0)
-            gap = u->impact.time > s->impact_time
-                      ? u->impact.time - s->impact_time
-                      : s->impact_time - u->impact.time;
+            gap = fabs((double)u->impact.time - (double)s->impact_time) * 1e-6;
         if (best == NULL || gap < best_gap ||
             (gap == best_gap && s->id < best->id)) {
             best = s;
@@ -278,10 +280,11 @@ static bool unite(struct slot *s, const struct gs_warning_area *a, size_t k)
 /* The warning's last word, once every track of it has ended, the gravest
  * of what they did: fallen in the areas; lost in flight (nobody knows
  * where it went: the warning stands, waiting for a track that finds the
- * missile again); fallen at sea or elsewhere; or nothing when none came
- * down or was lost (stages seen only in boost: the warning stands until it
- * expires). */
-static void ended(struct slot *s, const char *track, gs_time_t at,
+ * missile again); fallen at sea or elsewhere. Returns false when a track
+ * is still flying, or when none came down or was lost (stages seen only in
+ * boost): then nothing is said, and the warning, closed, stands until it
+ * expires. */
+static bool ended(struct slot *s, const char *track, gs_time_t at,
                   struct gs_warning *out, size_t max, size_t *n)
 {
     bool land = false, sea = false, down = false, lost = false;
@@ -289,7 +292,7 @@ static void ended(struct slot *s, const char *track, gs_time_t at,
 
     for (k = 0; k < s->n_m; k++) {
         if (!s->m[k].ended)
-            return;
+            return false;
         lost = lost || s->m[k].lost;
         if (!s->m[k].came_down)
             continue;
@@ -299,10 +302,14 @@ static void ended(struct slot *s, const char *track, gs_time_t at,
     }
     if (lost && !land) {
         emit(s, GS_WARNING_UPDATE, GS_CAP_LOST, track, at, out, max, n);
+        for (k = 0; k < s->n_m; k++)
+            if (s->m[k].lost && s->n_lost < MEMBERS_MAX)
+                memcpy(s->lost[s->n_lost++], s->m[k].track, sizeof(s->lost[0]));
         s->n_m = 0;
         s->waiting = true;
+        s->resumed = s->passed = false;
         s->last = at;
-        return;
+        return true;
     }
     s->closed = true;
     if (land)
@@ -310,6 +317,7 @@ static void ended(struct slot *s, const char *track, gs_time_t at,
     else if (down)
         emit(s, GS_WARNING_CANCEL, sea ? GS_CAP_FELL_AT_SEA : GS_CAP_WITHDRAWN,
              track, at, out, max, n);
+    return land || down;
 }
 
 /* Seconds after the path's first point from which nothing of it touches
@@ -348,6 +356,7 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
     struct member *m = s != NULL ? &s->m[mi] : NULL;
     size_t n = 0, found, npath = 0;
     enum gs_warning_where where = GS_WHERE_SEA;
+    bool joined = false;
 
     if (s != NULL && (s->closed || m->ended || u->time < m->t))
         return 0;
@@ -376,7 +385,7 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             e->areas(e->ctx, NULL, 0, u->impact.valid ? &u->impact : &none,
                      e->found, GS_WARNING_AREAS_MAX, &m->where);
         s->last = u->time;
-        ended(s, u->track, u->time, out, max, &n);
+        (void)ended(s, u->track, u->time, out, max, &n);
         return n;
     }
     /* The path from now: ballistic from the current state. In boost that
@@ -397,8 +406,12 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
         if (found == 0)
             return 0;
         s = near_group(e, u);
-        if (s == NULL)
+        if (s == NULL) {
             s = waiting_group(e, u, e->found, found);
+            if (s != NULL)
+                s->resumed = true;
+        }
+        joined = true;
         if (s == NULL) {
             s = new_group(e);
             if (s == NULL)
@@ -417,10 +430,14 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
     m->t_clear = u->time + (gs_time_t)(clear_after(e, npath) * 1e6);
     m->where = where;
     m->t_impact = u->impact.valid ? u->impact.time : 0;
+    /* Passed: nothing left under its path, falling outside the areas. */
+    m->clear = found == 0 && u->impact.valid && u->phase != GS_PHASE_BOOST &&
+               where != GS_WHERE_AREAS;
     s->last = u->time;
     if (u->launch.valid && s->launch_time == 0)
         s->launch_time = u->launch.time;
-    if (u->impact.valid && u->impact.time > s->impact_time)
+    if (u->impact.valid && u->impact.time > s->impact_time &&
+        u->impact.time <= GS_TIME_MAX - DAY)
         s->impact_time = u->impact.time;
     if (s->number == 0) {
         unite(s, e->found, found);
@@ -428,7 +445,9 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
              &n);
         return n;
     }
-    if (unite(s, e->found, found)) {
+    /* More areas; or, after it said the missile passed, a new track that
+     * threatens them again: take shelter. */
+    if (unite(s, e->found, found) || (joined && found > 0 && s->passed)) {
         s->passed = false;
         emit(s, GS_WARNING_UPDATE, GS_CAP_LAUNCHED, u->track, u->time, out, max,
              &n);
@@ -436,8 +455,6 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
     }
     /* Passed: no track has anything left under its path, and each falls
      * outside the areas. */
-    m->clear = found == 0 && u->impact.valid && u->phase != GS_PHASE_BOOST &&
-               where != GS_WHERE_AREAS;
     if (!s->passed) {
         bool all = true;
 
@@ -452,6 +469,25 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
     return n;
 }
 
+/* The standing warning that lost track in flight, and its index there. */
+static struct slot *lost_by(struct gs_warning_engine *e, const char *track,
+                            int *li)
+{
+    size_t i;
+    int k;
+
+    for (i = 0; i < GS_WARNING_TRACKS_MAX; i++) {
+        struct slot *s = &e->slots[i];
+
+        for (k = 0; s->used && !s->closed && k < s->n_lost; k++)
+            if (strcmp(s->lost[k], track) == 0) {
+                *li = k;
+                return s;
+            }
+    }
+    return NULL;
+}
+
 size_t gs_warning_engine_retract(struct gs_warning_engine *e,
                                  const char *track_id, gs_time_t at,
                                  struct gs_warning *out, size_t max)
@@ -461,7 +497,21 @@ size_t gs_warning_engine_retract(struct gs_warning_engine *e,
     size_t n = 0;
     bool others = false;
 
-    if (s == NULL || s->closed)
+    if (s == NULL) {
+        /* A track it lost: once all are withdrawn and no other track has
+         * taken the warning up, there is nothing to wait for. */
+        s = lost_by(e, track_id, &mi);
+        if (s == NULL)
+            return 0;
+        memcpy(s->lost[mi], s->lost[--s->n_lost], sizeof(s->lost[0]));
+        if (s->n_lost > 0 || !s->waiting)
+            return 0;
+        s->closed = true;
+        emit(s, GS_WARNING_CANCEL, GS_CAP_WITHDRAWN, track_id, at, out, max,
+             &n);
+        return n;
+    }
+    if (s->closed)
         return 0;
     /* It no longer counts; the warning stands on the others, if any, and
      * when they have all ended, what they did is its last word. */
@@ -470,8 +520,14 @@ size_t gs_warning_engine_retract(struct gs_warning_engine *e,
         others = others || !s->m[k].ended;
     if (others)
         return 0;
-    ended(s, track_id, at, out, max, &n);
-    if (n == 0) {
+    if (s->n_m == 0 && s->resumed) {
+        /* It had taken up a warning without a track: what that warning
+         * waited for is still unknown; it waits again. */
+        s->waiting = true;
+        s->resumed = false;
+        return 0;
+    }
+    if (!ended(s, track_id, at, out, max, &n)) {
         s->closed = true;
         emit(s, GS_WARNING_CANCEL, GS_CAP_WITHDRAWN, track_id, at, out, max,
              &n);
@@ -516,8 +572,12 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
                      m->where != GS_WHERE_AREAS && m->t_impact != 0;
             down = down && m->t_impact != 0 && m->t_impact + margin <= now;
         }
-        if (track == NULL)
+        if (track == NULL) {
+            /* The last tracks went quiet: the others' last word now. */
+            if (s->n_m > 0)
+                (void)ended(s, s->m[s->n_m - 1].track, now, out, max, &n);
             continue;
+        }
         if (down) {
             /* Every object has come down by its prediction: the tracks
              * lost sight of them (beyond the radars), the predictions
@@ -527,7 +587,7 @@ size_t gs_warning_engine_tick(struct gs_warning_engine *e, gs_time_t now,
                     s->m[k].ended = true;
                     s->m[k].came_down = true;
                 }
-            ended(s, track, now, out, max, &n);
+            (void)ended(s, track, now, out, max, &n);
         } else if (passed && !s->passed) {
             s->passed = true;
             emit(s, GS_WARNING_UPDATE, GS_CAP_PASSED, track, now, out, max, &n);

@@ -199,6 +199,21 @@ static size_t overflight(void *ctx, const struct gs_path_point *p, size_t n,
     return i;
 }
 
+/* Copies src into dst[size], cut if need be where a UTF-8 character
+ * starts, never inside one. */
+static void copy_utf8(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* The prefectures under the path, with its uncertainty, or in the impact
  * ellipse (alert/warning.h). */
 static size_t areas(void *ctx, const struct gs_path_point *p, size_t n,
@@ -236,7 +251,7 @@ static size_t areas(void *ctx, const struct gs_path_point *p, size_t n,
         if (j < m)
             continue;
         snprintf(out[m].code, sizeof(out[m].code), "%s", r->code);
-        snprintf(out[m].name, sizeof(out[m].name), "%s", r->name);
+        copy_utf8(out[m].name, sizeof(out[m].name), r->name);
         m++;
     }
     return m;
@@ -1044,13 +1059,26 @@ static int save_standing(struct gs_watch *w, struct gs_node *n)
     }
     gs_buf_init(&text, STANDING_MAX);
     rc = gs_standing_write(list, k, &text);
+    if (rc < 0) {
+        /* Keep those that can be kept; never leave warnings since closed
+         * in the store, to be taken back after a restart. */
+        size_t kept = 0;
+
+        for (i = 0; i < k; i++) {
+            gs_buf_reset(&text);
+            if (gs_standing_write(&list[i], 1, &text) == 0)
+                list[kept++] = list[i];
+            else
+                GS_LOG_ERROR("watch: civil warning %s cannot be kept in the "
+                             "store: after a restart its missile would raise "
+                             "a new Alert",
+                             list[i].refs[list[i].n_refs - 1].identifier);
+        }
+        gs_buf_reset(&text);
+        rc = gs_standing_write(list, kept, &text);
+    }
     if (rc == 0)
         rc = gs_store_meta_put(n->store, META_STANDING, text.data, text.len);
-    else
-        GS_LOG_ERROR("watch: the standing civil warnings cannot be kept in "
-                     "the store (%s): after a restart their missiles would "
-                     "raise new Alerts",
-                     gs_strerror(rc));
     gs_buf_free(&text);
     gs_free(list);
     if (rc == 0 || !store_failure(rc)) {
@@ -1073,6 +1101,8 @@ static void take_back_standing(struct gs_watch *w, struct gs_node *n)
 
     gs_buf_init(&b, STANDING_MAX);
     rc = gs_store_meta_get(n->store, META_STANDING, &b);
+    if (rc == 0 && b.len == 0)
+        rc = GS_ERR_NOT_FOUND;
     if (rc == 0)
         rc = gs_standing_read((const char *)b.data, b.len, list, CAP_TRACKS, &k,
                               why, sizeof(why));

@@ -1289,6 +1289,25 @@ static void cot_impact_event(void **state)
 
 /* A missile 300 km above 40.6 N 131 E flying east at 5 km/s, climbing:
  * an IRBM a few minutes after burnout. */
+/* A track over (lat, lon, h) flying v_enu (m/s east, north, up). */
+static void flying(struct gs_track_update *u, double lat, double lon, double h,
+                   const double v_enu[3])
+{
+    struct gs_geodetic g = {lat * GS_DEG, lon * GS_DEG, h};
+    double enu[9];
+    int i, j;
+
+    memset(u->x, 0, sizeof(u->x));
+    gs_geodetic_to_ecef(&g, u->x);
+    gs_enu_matrix(g.lat, g.lon, enu);
+    for (i = 0; i < 3; i++)
+        for (j = 0; j < 3; j++)
+            u->x[3 + i] += enu[j * 3 + i] * v_enu[j];
+    u->lat = lat;
+    u->lon = lon;
+    u->h = h;
+}
+
 static void midcourse(struct gs_track_update *u)
 {
     struct gs_geodetic g = {40.6 * GS_DEG, 131.0 * GS_DEG, 300e3};
@@ -1799,6 +1818,44 @@ static void civil_warning_lost_and_found(void **state)
     assert_int_equal(w[0].situation, GS_CAP_LOST);
     assert_int_equal(gs_warning_engine_tick(e, T0 + 1400 * 1000000LL, w, 4), 0);
 
+    /* Lost, then withdrawn by its originator while the warning waits:
+     * nothing to wait for any more. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T7", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    id = w[0].warning;
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].situation, GS_CAP_LOST);
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T7", u.time, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_CANCEL);
+    assert_int_equal(w[0].situation, GS_CAP_WITHDRAWN);
+    assert_int_equal(w[0].warning, id);
+    assert_false(gs_warning_engine_is_open(e, id));
+
+    /* One lost in flight beside a stage seen only in boost that goes
+     * quiet: once the stage no longer counts, the word is lost. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T8", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    id = w[0].warning;
+    memcpy(u.track, "JPN-T9", 7);
+    u.impact.valid = false;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    memcpy(u.track, "JPN-T8", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    u.time += 1000000;
+    u.status = GS_TRACK_LOST;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_tick(e, u.time + 200 * 1000000LL, w, 4),
+                     1);
+    assert_int_equal(w[0].situation, GS_CAP_LOST);
+    assert_int_equal(w[0].warning, id);
+    assert_int_equal(gs_warning_engine_tick(e, T0 + 1400 * 1000000LL, w, 4), 0);
+
     /* One fallen in Tokyo, then the other withdrawn: the last word says
      * fallen, not withdrawn. */
     midcourse(&u);
@@ -1866,12 +1923,66 @@ static void civil_warning_after_restart(void **state)
     assert_int_equal(w[0].warning, last.warning);
     assert_int_equal(w[0].number, 2);
     assert_int_equal(w[0].n_areas, 2);
-    /* Its retraction cancels it. */
-    assert_int_equal(gs_warning_engine_retract(e, "JPN-T7", u.time, w, 4), 1);
-    assert_int_equal(w[0].type, GS_WARNING_CANCEL);
-    assert_int_equal(w[0].warning, last.warning);
-    assert_false(gs_warning_leaves_open(&w[0]));
-    assert_int_equal(gs_warning_engine_adopt(e, &w[0]), GS_ERR_INVALID);
+    /* That track withdrawn (a false track, say): what the warning stood
+     * for before the restart is still unknown, so it waits again, without
+     * a word; the next track of the missile takes it up. */
+    assert_int_equal(gs_warning_engine_retract(e, "JPN-T7", u.time, w, 4), 0);
+    assert_true(gs_warning_engine_is_open(e, last.warning));
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-T7"), 0);
+    memcpy(u.track, "JPN-T8", 7);
+    u.time += 1000000;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-T8"), last.warning);
+    /* A track threatening none of its prefectures, at the same time,
+     * starts its own. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-T5", 7);
+    {
+        const double east[3] = {2500, 0, 500};
+
+        flying(&u, 35.8, 137.0, 100e3, east); /* towards Tokyo */
+    }
+    impact_at(&u, 35.7, 139.7, 20e3, 400);
+    {
+        struct gs_warning_engine *f = gs_warning_engine_new(prefectures, NULL);
+        struct gs_warning okinawa;
+
+        assert_int_equal(gs_warning_engine_adopt(f, &last), 0);
+        assert_int_equal(gs_warning_engine_update(f, &u, &okinawa, 1), 1);
+        assert_int_equal(okinawa.type, GS_WARNING_ALERT);
+        assert_true(okinawa.warning != last.warning);
+        gs_warning_engine_free(f);
+    }
+    gs_warning_engine_free(e);
+    {
+        struct gs_warning cancel = last;
+
+        cancel.type = GS_WARNING_CANCEL;
+        cancel.situation = GS_CAP_WITHDRAWN;
+        assert_false(gs_warning_leaves_open(&cancel));
+        e = gs_warning_engine_new(prefectures, NULL);
+        assert_int_equal(gs_warning_engine_adopt(e, &cancel), GS_ERR_INVALID);
+        gs_warning_engine_free(e);
+    }
+
+    /* Taken back from "passed": a track that threatens its prefectures
+     * again is a new threat: take shelter. */
+    e = gs_warning_engine_new(prefectures, NULL);
+    {
+        struct gs_warning passed = last;
+
+        passed.type = GS_WARNING_UPDATE;
+        passed.situation = GS_CAP_PASSED;
+        passed.number = 3;
+        assert_int_equal(gs_warning_engine_adopt(e, &passed), 0);
+    }
+    midcourse(&u);
+    memcpy(u.track, "JPN-T6", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_UPDATE);
+    assert_int_equal(w[0].situation, GS_CAP_LAUNCHED);
+    assert_int_equal(w[0].number, 4);
     gs_warning_engine_free(e);
 
     /* Taken back, but no track comes before its predicted impact: closed
@@ -1954,6 +2065,12 @@ static void standing_text(void **state)
         "\"based_on\":1,\"launch_time\":0,\"impact_time\":0,"
         "\"areas\":[[\"JP-02\",\"Aomori\"]],"
         "\"refs\":[[\"gsomia.jpn\",\"JPN-W1\",1]]}]}",
+        /* an Update that closed its warning */
+        "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
+        "\"type\":\"Update\",\"situation\":\"fell-on-land\","
+        "\"track\":\"T\",\"based_on\":1,\"launch_time\":0,"
+        "\"impact_time\":0,\"areas\":[[\"JP-02\",\"Aomori\"]],"
+        "\"refs\":[[\"gsomia.jpn\",\"JPN-W1\",1]]}]}",
         "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
         "\"type\":\"Alert\",\"situation\":\"launched\",\"track\":\"T\","
         "\"based_on\":1,\"launch_time\":0,\"impact_time\":0,"
@@ -1968,6 +2085,7 @@ static void standing_text(void **state)
         "\"type\":\"Alert\",\"situation\":\"launched\",\"track\":\"T\","
         "\"based_on\":1,\"launch_time\":0,\"impact_time\":0,"
         "\"areas\":[],\"refs\":[[\"gsomia.jpn\",\"JPN-W1\",1]]}]}",
+        /* a NUL inside a string (jansson refuses it) */
         "{\"version\":1,\"warnings\":[{\"warning\":1,\"number\":1,"
         "\"type\":\"Alert\",\"situation\":\"launched\","
         "\"track\":\"T\\u0000U\",\"based_on\":1,\"launch_time\":0,"
