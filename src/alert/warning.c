@@ -356,7 +356,6 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
     struct member *m = s != NULL ? &s->m[mi] : NULL;
     size_t n = 0, found, npath = 0;
     enum gs_warning_where where = GS_WHERE_SEA;
-    bool joined = false;
 
     if (s != NULL && (s->closed || m->ended || u->time < m->t))
         return 0;
@@ -411,7 +410,6 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             if (s != NULL)
                 s->resumed = true;
         }
-        joined = true;
         if (s == NULL) {
             s = new_group(e);
             if (s == NULL)
@@ -445,9 +443,11 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
              &n);
         return n;
     }
-    /* More areas; or, after it said the missile passed, a new track that
-     * threatens them again: take shelter. */
-    if (unite(s, e->found, found) || (joined && found > 0 && s->passed)) {
+    /* More areas: take shelter. (A new track that joins after "passed"
+     * and threatens only the areas named is not news: people were told
+     * to stay sheltered; fresh tracks' wide paths would otherwise make
+     * the warning swing between launched and passed.) */
+    if (unite(s, e->found, found)) {
         s->passed = false;
         emit(s, GS_WARNING_UPDATE, GS_CAP_LAUNCHED, u->track, u->time, out, max,
              &n);

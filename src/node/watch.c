@@ -1130,9 +1130,10 @@ static void take_back_standing(struct gs_watch *w, struct gs_node *n)
         cr->last = st->refs[st->n_refs - 1].sent;
         cr->said = st->said;
         cr->standing = cr->adopted = true;
-        GS_LOG_INFO("watch: civil warning %s stands from before the restart; "
-                    "the next track of its missile continues it",
-                    last);
+        GS_LOG_INFO("watch: civil warning %s (last message %s) stands from "
+                    "before the restart; the next track of its missile "
+                    "continues it",
+                    st->refs[0].identifier, last);
     }
     gs_buf_free(&b);
     gs_free(list);
@@ -1153,9 +1154,10 @@ static void note_continued(struct gs_watch *w, const char *track)
             id = gs_warning_engine_warning_of(w->wengine, track);
         if (id == cr->warning) {
             cr->adopted = false;
-            GS_LOG_INFO("watch: track %s continues civil warning %s, issued "
-                        "before the restart",
-                        track, cr->refs[cr->n - 1].identifier);
+            GS_LOG_INFO("watch: track %s continues civil warning %s (last "
+                        "message %s), issued before the restart",
+                        track, cr->refs[0].identifier,
+                        cr->refs[cr->n - 1].identifier);
         }
     }
 }

@@ -1965,8 +1965,9 @@ static void civil_warning_after_restart(void **state)
         gs_warning_engine_free(e);
     }
 
-    /* Taken back from "passed": a track that threatens its prefectures
-     * again is a new threat: take shelter. */
+    /* Taken back from "passed": a new track over the same prefectures
+     * takes it up without a word (people were told to stay sheltered);
+     * one that threatens more says so. */
     e = gs_warning_engine_new(prefectures, NULL);
     {
         struct gs_warning passed = last;
@@ -1979,6 +1980,10 @@ static void civil_warning_after_restart(void **state)
     midcourse(&u);
     memcpy(u.track, "JPN-T6", 7);
     impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-T6"), last.warning);
+    u.time += 1000000;
+    impact_at(&u, 35.7, 139.7, 30e3, 1300);
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_LAUNCHED);
