@@ -150,7 +150,8 @@ static struct slot *near_group(struct gs_warning_engine *e,
     return NULL;
 }
 
-/* When a warning without a track stops waiting for one. */
+/* When a warning stops taking up tracks it is not near (and, without a
+ * track, stops waiting for one). */
 static gs_time_t waiting_until(const struct slot *s)
 {
     return s->impact_time != 0 ? s->impact_time + (gs_time_t)(PASS_MARGIN * 1e6)
@@ -172,11 +173,15 @@ static int shared_areas(const struct slot *s, const struct gs_warning_area *a,
     return shared;
 }
 
-/* The warning without a track that u, threatening areas a[0..k), takes
- * up: one still waiting at u's time that named one of those areas; of
- * several, the one whose predicted impact is nearest u's, else the
- * oldest. NULL when none. */
-static struct slot *waiting_group(struct gs_warning_engine *e,
+/* The standing warning that u, threatening areas a[0..k) and near none of
+ * its tracks, joins all the same: one that named one of those areas and
+ * whose time is not over (its predicted impact plus PASS_MARGIN, or
+ * WAIT_WINDOW after its last news without one); of several, the one whose
+ * predicted impact is nearest u's, else the oldest. NULL when none. This
+ * is how a warning without a track is taken up, and how a fresh track of
+ * the same missile (a partner's, arriving late; one started anew) does not
+ * raise a second Alert. */
+static struct slot *sharing_group(struct gs_warning_engine *e,
                                   const struct gs_track_update *u,
                                   const struct gs_warning_area *a, size_t k)
 {
@@ -188,7 +193,7 @@ static struct slot *waiting_group(struct gs_warning_engine *e,
         struct slot *s = &e->slots[i];
         double gap = 86400.0;
 
-        if (!s->used || s->closed || !s->waiting ||
+        if (!s->used || s->closed || s->n_m == MEMBERS_MAX ||
             u->time > waiting_until(s) || shared_areas(s, a, k) == 0)
             continue;
         if (u->impact.valid && s->impact_time != 0)
@@ -406,8 +411,8 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             return 0;
         s = near_group(e, u);
         if (s == NULL) {
-            s = waiting_group(e, u, e->found, found);
-            if (s != NULL)
+            s = sharing_group(e, u, e->found, found);
+            if (s != NULL && s->waiting)
                 s->resumed = true;
         }
         if (s == NULL) {

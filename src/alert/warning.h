@@ -28,15 +28,17 @@
  * a track withdrawn leaves the word to the others. After the last message
  * the warning is closed.
  *
- * A warning without a track - its tracks lost in flight, or taken back
- * after a restart (gs_warning_engine_adopt) - waits for one: the first
- * track that would raise an Alert for one of the areas it named, seen
- * before the warning's predicted impact plus 30 s (or, with no impact
- * predicted, within 30 minutes of its last message), continues it instead:
- * Update when more areas come under it, and so on. Of several waiting, the
- * one whose predicted impact is nearest the track's takes it. A warning
- * still waiting after that is closed without a message and stands until
- * its expiry (the caller sets expires after the predicted impact).
+ * A track joins a standing warning when it is within 300 km of one of
+ * its tracks within a minute; or, failing that, when it would raise an
+ * Alert for one of the areas the warning named, before the warning's
+ * predicted impact plus 30 s (or, with no impact predicted, within 30
+ * minutes of its last news): a fresh track of the same missile does not
+ * raise a second Alert. Of several, the warning whose predicted impact is
+ * nearest the track's takes it. So a warning without a track - its tracks
+ * lost in flight, or taken back after a restart (gs_warning_engine_adopt)
+ * - waits for one, and the next track of its missile continues it. A
+ * warning still waiting after that is closed without a message and stands
+ * until its expiry (the caller sets expires after the predicted impact).
  *
  * A warning names only areas and coarse times: no sensor, no coordinates.
  *

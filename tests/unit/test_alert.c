@@ -1872,6 +1872,20 @@ static void civil_warning_lost_and_found(void **state)
     assert_int_equal(gs_warning_engine_retract(e, "JPN-T5", u.time, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_FELL_ON_LAND);
+
+    /* A fresh track of the same missile, two minutes from the warning's
+     * track (a partner's, late): not near it, but over the prefectures
+     * named, it joins; no second Alert. */
+    midcourse(&u);
+    memcpy(u.track, "JPN-TA", 7);
+    impact_at(&u, 41, 175, 200e3, 1300);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_ALERT);
+    id = w[0].warning;
+    memcpy(u.track, "JPN-TB", 7);
+    u.time += 120 * 1000000LL;
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
+    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-TB"), id);
     gs_warning_engine_free(e);
 }
 
