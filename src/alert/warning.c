@@ -4,7 +4,10 @@
  * A slot is one warning: the tracks it covers (the objects of one launch,
  * or of a salvo, flying close together), the areas named so far, and what
  * has been said. A track joins a standing warning when it is within
- * GROUP_DISTANCE of one of its tracks at about the same time.
+ * GROUP_DISTANCE of one of its tracks at about the same time, or of where
+ * that track has flown by the joiner's time (a late or fresh track of the
+ * same missile); a warning without a track takes up one that threatens its
+ * areas in time.
  */
 #include "alert/warning.h"
 
@@ -23,7 +26,8 @@
 #define ENDED_MARGIN 30.0    /* s before the predicted impact */
 #define GROUP_DISTANCE 300e3 /* m */
 #define GROUP_TIME 60.0      /* s */
-#define MEMBERS_MAX 8
+#define FLOWN_TIME 300.0     /* s a track's flight is extrapolated over */
+#define MEMBERS_MAX 32
 #define PASS_MARGIN 30.0 /* s after the predicted passage or impact */
 #define STALE 120.0      /* s without news or prediction: forgotten */
 /* s a warning without a track and without an impact prediction waits for
@@ -37,6 +41,7 @@ struct member {
     bool lost; /* its track ended in flight: its fate is unknown */
     enum gs_warning_where where; /* of its (predicted) impact */
     double lat, lon;             /* degrees, at time t */
+    double x[6];                 /* ECEF state at time t */
     gs_time_t t;
     gs_time_t t_clear;  /* its path leaves the areas then (0: unknown) */
     gs_time_t t_impact; /* predicted impact (0: none) */
@@ -126,7 +131,34 @@ static double distance(double lat1, double lon1, double lat2, double lon2)
     return d;
 }
 
-/* An open warning with a track near u now, or NULL. */
+/* Whether u is near member m: where m was, about then; or where m has
+ * flown by u's time (free flight under central gravity, within FLOWN_TIME:
+ * a partner's late track of the same missile, a fresh one started anew).
+ * A second missile launched minutes later is far from where the first has
+ * flown. */
+static bool near_member(const struct member *m, const struct gs_track_update *u)
+{
+    double dt = (double)(u->time - m->t) * 1e-6, p[3], r;
+    struct gs_geodetic g;
+    int i;
+
+    if (dt > -GROUP_TIME && dt < GROUP_TIME &&
+        distance(u->lat, u->lon, m->lat, m->lon) < GROUP_DISTANCE)
+        return true;
+    if (!(fabs(dt) <= FLOWN_TIME))
+        return false;
+    r = sqrt(m->x[0] * m->x[0] + m->x[1] * m->x[1] + m->x[2] * m->x[2]);
+    if (!(r > 1e6))
+        return false;
+    for (i = 0; i < 3; i++)
+        p[i] = m->x[i] + m->x[3 + i] * dt -
+               0.5 * GS_WGS84_GM * m->x[i] / (r * r * r) * dt * dt;
+    gs_ecef_to_geodetic(p, &g);
+    return distance(u->lat, u->lon, g.lat / GS_DEG, g.lon / GS_DEG) <
+           GROUP_DISTANCE;
+}
+
+/* An open warning with a track near u, or NULL. */
 static struct slot *near_group(struct gs_warning_engine *e,
                                const struct gs_track_update *u)
 {
@@ -138,20 +170,14 @@ static struct slot *near_group(struct gs_warning_engine *e,
 
         if (!s->used || s->closed || s->n_m == MEMBERS_MAX)
             continue;
-        for (k = 0; k < s->n_m; k++) {
-            const struct member *m = &s->m[k];
-            double dt = (double)(u->time - m->t) * 1e-6;
-
-            if (dt > -GROUP_TIME && dt < GROUP_TIME &&
-                distance(u->lat, u->lon, m->lat, m->lon) < GROUP_DISTANCE)
+        for (k = 0; k < s->n_m; k++)
+            if (near_member(&s->m[k], u))
                 return s;
-        }
     }
     return NULL;
 }
 
-/* When a warning stops taking up tracks it is not near (and, without a
- * track, stops waiting for one). */
+/* When a warning without a track stops waiting for one. */
 static gs_time_t waiting_until(const struct slot *s)
 {
     return s->impact_time != 0 ? s->impact_time + (gs_time_t)(PASS_MARGIN * 1e6)
@@ -173,15 +199,11 @@ static int shared_areas(const struct slot *s, const struct gs_warning_area *a,
     return shared;
 }
 
-/* The standing warning that u, threatening areas a[0..k) and near none of
- * its tracks, joins all the same: one that named one of those areas and
- * whose time is not over (its predicted impact plus PASS_MARGIN, or
- * WAIT_WINDOW after its last news without one); of several, the one whose
- * predicted impact is nearest u's, else the oldest. NULL when none. This
- * is how a warning without a track is taken up, and how a fresh track of
- * the same missile (a partner's, arriving late; one started anew) does not
- * raise a second Alert. */
-static struct slot *sharing_group(struct gs_warning_engine *e,
+/* The warning without a track that u, threatening areas a[0..k), takes
+ * up: one still waiting at u's time that named one of those areas; of
+ * several, the one whose predicted impact is nearest u's, else the
+ * oldest. NULL when none. */
+static struct slot *waiting_group(struct gs_warning_engine *e,
                                   const struct gs_track_update *u,
                                   const struct gs_warning_area *a, size_t k)
 {
@@ -193,7 +215,7 @@ static struct slot *sharing_group(struct gs_warning_engine *e,
         struct slot *s = &e->slots[i];
         double gap = 86400.0;
 
-        if (!s->used || s->closed || s->n_m == MEMBERS_MAX ||
+        if (!s->used || s->closed || !s->waiting ||
             u->time > waiting_until(s) || shared_areas(s, a, k) == 0)
             continue;
         if (u->impact.valid && s->impact_time != 0)
@@ -411,8 +433,8 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
             return 0;
         s = near_group(e, u);
         if (s == NULL) {
-            s = sharing_group(e, u, e->found, found);
-            if (s != NULL && s->waiting)
+            s = waiting_group(e, u, e->found, found);
+            if (s != NULL)
                 s->resumed = true;
         }
         if (s == NULL) {
@@ -429,6 +451,7 @@ size_t gs_warning_engine_update(struct gs_warning_engine *e,
     }
     m->lat = u->lat;
     m->lon = u->lon;
+    memcpy(m->x, u->x, sizeof(m->x));
     m->t = u->time;
     m->t_clear = u->time + (gs_time_t)(clear_after(e, npath) * 1e6);
     m->where = where;

@@ -29,16 +29,20 @@
  * the warning is closed.
  *
  * A track joins a standing warning when it is within 300 km of one of
- * its tracks within a minute; or, failing that, when it would raise an
- * Alert for one of the areas the warning named, before the warning's
- * predicted impact plus 30 s (or, with no impact predicted, within 30
- * minutes of its last news): a fresh track of the same missile does not
- * raise a second Alert. Of several, the warning whose predicted impact is
- * nearest the track's takes it. So a warning without a track - its tracks
- * lost in flight, or taken back after a restart (gs_warning_engine_adopt)
- * - waits for one, and the next track of its missile continues it. A
- * warning still waiting after that is closed without a message and stands
- * until its expiry (the caller sets expires after the predicted impact).
+ * its tracks within a minute, or of where that track has flown by then
+ * (free flight, up to 5 minutes): a partner's late track or a fresh track
+ * of the same missile raises no second Alert, while a second missile
+ * launched minutes later, far from where the first has flown, does.
+ *
+ * A warning without a track - its tracks lost in flight, or taken back
+ * after a restart (gs_warning_engine_adopt) - waits for one: the first
+ * track that would raise an Alert for one of the areas it named, seen
+ * before the warning's predicted impact plus 30 s (or, with no impact
+ * predicted, within 30 minutes of its last message), continues it instead.
+ * Of several waiting, the one whose predicted impact is nearest the
+ * track's takes it. A warning still waiting after that is closed without
+ * a message and stands until its expiry (the caller sets expires after
+ * the predicted impact).
  *
  * A warning names only areas and coarse times: no sensor, no coordinates.
  *

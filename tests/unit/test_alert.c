@@ -1873,19 +1873,39 @@ static void civil_warning_lost_and_found(void **state)
     assert_int_equal(w[0].type, GS_WARNING_UPDATE);
     assert_int_equal(w[0].situation, GS_CAP_FELL_ON_LAND);
 
-    /* A fresh track of the same missile, two minutes from the warning's
-     * track (a partner's, late): not near it, but over the prefectures
-     * named, it joins; no second Alert. */
+    /* A fresh track of the same missile, two minutes on from the
+     * warning's track (a partner's, late): not near where that track was,
+     * but near where it has flown; it joins, no second Alert. A second
+     * missile at the first one's place five minutes later is far from
+     * where the first has flown: its own Alert. */
     midcourse(&u);
     memcpy(u.track, "JPN-TA", 7);
     impact_at(&u, 41, 175, 200e3, 1300);
     assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
     assert_int_equal(w[0].type, GS_WARNING_ALERT);
     id = w[0].warning;
-    memcpy(u.track, "JPN-TB", 7);
-    u.time += 120 * 1000000LL;
-    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 0);
-    assert_int_equal(gs_warning_engine_warning_of(e, "JPN-TB"), id);
+    {
+        struct gs_track_update v = u;
+        struct gs_geodetic g;
+        int i;
+
+        memcpy(v.track, "JPN-TB", 7);
+        v.time += 120 * 1000000LL;
+        for (i = 0; i < 3; i++)
+            v.x[i] += 120 * v.x[3 + i];
+        gs_ecef_to_geodetic(v.x, &g);
+        v.lat = g.lat / GS_DEG;
+        v.lon = g.lon / GS_DEG;
+        v.h = g.h;
+        assert_int_equal(gs_warning_engine_update(e, &v, w, 4), 0);
+        assert_int_equal(gs_warning_engine_warning_of(e, "JPN-TB"), id);
+    }
+    memcpy(u.track, "JPN-TC", 7);
+    u.time += 300 * 1000000LL;
+    impact_at(&u, 41, 175, 200e3, 1600);
+    assert_int_equal(gs_warning_engine_update(e, &u, w, 4), 1);
+    assert_int_equal(w[0].type, GS_WARNING_ALERT);
+    assert_true(w[0].warning != id);
     gs_warning_engine_free(e);
 }
 
