@@ -163,8 +163,7 @@ int gs_cot_track(const struct gs_track_update *u, gs_time_t now,
     prop(track, "course", 2, course);
     prop(track, "speed", 1, speed);
     used = (size_t)snprintf(remarks, sizeof(remarks),
-                            "Ballistic missile, track %s of %s, %s%s; "
-                            "sources",
+                            "Ballistic missile, track %s of %s, %s%s; sources",
                             u->track, u->nation, phases[u->phase],
                             u->status == GS_TRACK_LOST ? ", lost" : "");
     for (i = 0; i < u->n_sources && i < GS_UPDATE_MAX_SOURCES &&

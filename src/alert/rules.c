@@ -375,8 +375,6 @@ size_t gs_alert_rules_retract(struct gs_alert_rules *r, const char *track_id,
     e = event(s, GS_ALERT_RETRACTED, NULL, out, max, &n);
     if (e != NULL)
         snprintf(e->text, sizeof(e->text),
-                 "%s: withdrawn by its "
-                 "originator: %s",
-                 s->track, reason);
+                 "%s: withdrawn by its originator: %s", s->track, reason);
     return n;
 }

@@ -458,8 +458,7 @@ int gs_audit_check_proof(const json_t *proof, const uint8_t pk[GS_PK_LEN],
     h.time = (gs_time_t)t;
     if (gs_audit_head_verify(&h, pk) < 0) {
         gs_diag_error(d, NULL,
-                      "the tree head is not signed by this "
-                      "identity's key");
+                      "the tree head is not signed by this identity's key");
         return GS_ERR_VERIFY;
     }
     gs_merkle_leaf_hash(record, strlen(record), leaf);
@@ -467,8 +466,7 @@ int gs_audit_check_proof(const json_t *proof, const uint8_t pk[GS_PK_LEN],
                                     (const uint8_t(*)[32])path, n, h.root);
     if (rc < 0) {
         gs_diag_error(d, NULL,
-                      "record %llu is not in the signed tree of "
-                      "size %llu",
+                      "record %llu is not in the signed tree of size %llu",
                       (unsigned long long)index, (unsigned long long)size);
         return GS_ERR_VERIFY;
     }

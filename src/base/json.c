@@ -445,9 +445,7 @@ int gs_json_string_at(const struct gs_jctx *c, const json_t *arr, size_t i,
         struct gs_pos p = gs_jpos_element(c->doc, arr, i);
 
         gs_diag_error(c->diag, &p,
-                      "element %zu must be a non-empty string, "
-                      "not %s",
-                      i + 1,
+                      "element %zu must be a non-empty string, not %s", i + 1,
                       v && json_is_string(v) ? "\"\"" : gs_json_type_name(v));
         return GS_ERR_INVALID;
     }

@@ -725,9 +725,8 @@ static void on_track(struct demo *dm, int i, const Gsomia__Arrived *a,
         if (dm->first_detection == 0 || u.time < dm->first_detection)
             dm->first_detection = u.time;
         say(dm, u.time, i,
-            "first detection: %s, %s, %.0f km up over "
-            "%.2f%c %.2f%c",
-            u.track, gs_phase_name(u.phase), u.h / 1000, fabs(u.lat),
+            "first detection: %s, %s, %.0f km up over %.2f%c %.2f%c", u.track,
+            gs_phase_name(u.phase), u.h / 1000, fabs(u.lat),
             u.lat >= 0 ? 'N' : 'S', fabs(u.lon), u.lon >= 0 ? 'E' : 'W');
     }
     if (o >= 0 && o != i && !f->fused && !nd->got_from[o]) {
@@ -780,8 +779,7 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
         if (!nd->launch_said) {
             nd->launch_said = true;
             say(dm, al->based_on_us, i,
-                "launch point %.2f%c %.2f%c "
-                "(95 %% within %.1f km)",
+                "launch point %.2f%c %.2f%c (95 %% within %.1f km)",
                 fabs(g.lat), g.lat >= 0 ? 'N' : 'S', fabs(g.lon),
                 g.lon >= 0 ? 'E' : 'W', g.ellipse.semi_major / 1000);
         }
@@ -831,8 +829,7 @@ static void on_alert(struct demo *dm, int i, const Gsomia__Arrived *a,
             }
         if (grew)
             say(dm, al->based_on_us, i,
-                "overflight: predicted paths cross "
-                "the territory of %s",
+                "overflight: predicted paths cross the territory of %s",
                 dm->overflown);
     }
     if (i == JPN && strcmp(al->type, GS_ALERT_ENDED) == 0 &&

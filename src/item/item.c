@@ -339,17 +339,14 @@ static int check_body(const struct gs_policy *p, struct gs_item *it,
     it->created = b->created_us;
     if (b->key_id.len != GS_KEY_ID_LEN || b->created_us < GS_TIME_MIN ||
         b->created_us > GS_TIME_MAX) {
-        gs_diag_error(d, NULL,
-                      "the key id or the creation time is "
-                      "malformed");
+        gs_diag_error(d, NULL, "the key id or the creation time is malformed");
         return GS_ERR_INVALID;
     }
     if (b->n_labels < 1 || b->n_labels > GS_ITEM_MAX_LABELS ||
         b->n_parents > GS_ITEM_MAX_PARENTS ||
         (b->supersedes.len != 0 && b->supersedes.len != GS_ITEM_ID_LEN)) {
         gs_diag_error(d, NULL,
-                      "an item has 1 to %d labels and at most %d "
-                      "parents",
+                      "an item has 1 to %d labels and at most %d parents",
                       GS_ITEM_MAX_LABELS, GS_ITEM_MAX_PARENTS);
         return GS_ERR_INVALID;
     }
@@ -375,8 +372,7 @@ static int check_body(const struct gs_policy *p, struct gs_item *it,
     case GSOMIA__RELATION__TRANSLATION:
         if (b->n_parents != 1) {
             gs_diag_error(d, NULL,
-                          "a copy or translation has exactly one "
-                          "parent");
+                          "a copy or translation has exactly one parent");
             return GS_ERR_INVALID;
         }
         if (b->relation == GSOMIA__RELATION__TRANSLATION &&
@@ -417,9 +413,7 @@ int gs_item_decode(const struct gs_policy *p, const uint8_t *buf, size_t len,
 
     *out = NULL;
     if (len > GS_ITEM_MAX_BYTES) {
-        gs_diag_error(d, NULL,
-                      "the item is %zu bytes; at most %u are "
-                      "accepted",
+        gs_diag_error(d, NULL, "the item is %zu bytes; at most %u are accepted",
                       len, GS_ITEM_MAX_BYTES);
         return GS_ERR_TOO_BIG;
     }
@@ -428,8 +422,7 @@ int gs_item_decode(const struct gs_policy *p, const uint8_t *buf, size_t len,
     it->env = gsomia__envelope__unpack(allocator, len, buf);
     if (it->env == NULL) {
         gs_diag_error(d, NULL,
-                      "not an item envelope (protobuf decoding "
-                      "failed)");
+                      "not an item envelope (protobuf decoding failed)");
         goto out;
     }
     if (it->env->n_signatures < 1 ||
@@ -498,8 +491,7 @@ int gs_item_verify(const struct gs_item *it, const struct gs_keyring *kr,
     if (strcmp(first->nation, it->originator) != 0 ||
         memcmp(first->key_id.data, it->body->key_id.data, GS_KEY_ID_LEN) != 0) {
         gs_diag_error(d, NULL,
-                      "the first signature is not the "
-                      "originator's (%s)",
+                      "the first signature is not the originator's (%s)",
                       it->originator);
         return GS_ERR_VERIFY;
     }

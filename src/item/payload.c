@@ -164,8 +164,7 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
     memset(u, 0, sizeof(*u));
     if (pb->track_id == NULL || !gs_track_id_valid(pb->track_id)) {
         snprintf(why, n,
-                 "a track id is 1 to %d letters, digits, '-', '_' "
-                 "or '.'",
+                 "a track id is 1 to %d letters, digits, '-', '_' or '.'",
                  GS_TRACK_ID_SIZE - 1);
         return GS_ERR_INVALID;
     }
@@ -199,8 +198,7 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
 
             if (!in(v, -1e30, 1e30)) {
                 snprintf(why, n,
-                         "covariance element (%zu, %zu) is not a "
-                         "finite number",
+                         "covariance element (%zu, %zu) is not a finite number",
                          i + 1, j + 1);
                 return GS_ERR_INVALID;
             }
@@ -209,9 +207,7 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
     }
     for (i = 0; i < 6; i++) {
         if (!(u->P[i * 6 + i] > 0)) {
-            snprintf(why, n,
-                     "covariance diagonal element %zu must be "
-                     "positive",
+            snprintf(why, n, "covariance diagonal element %zu must be positive",
                      i + 1);
             return GS_ERR_INVALID;
         }
@@ -219,8 +215,7 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
             if (fabs(u->P[i * 6 + j]) >
                 sqrt(u->P[i * 6 + i] * u->P[j * 6 + j]) * (1 + 1e-9)) {
                 snprintf(why, n,
-                         "the covariance is not a covariance at "
-                         "(%zu, %zu)",
+                         "the covariance is not a covariance at (%zu, %zu)",
                          i + 1, j + 1);
                 return GS_ERR_INVALID;
             }
@@ -228,8 +223,7 @@ int gs_payload_track_from_pb(const Gsomia__Track *pb, const char *originator,
     if (!in(pb->lat_deg, -90, 90) || !in(pb->lon_deg, -180, 180) ||
         !in(pb->height_m, -1e5, 4e8)) {
         snprintf(why, n,
-                 "the track's latitude, longitude or height is out "
-                 "of range");
+                 "the track's latitude, longitude or height is out of range");
         return GS_ERR_INVALID;
     }
     switch (pb->phase) {
@@ -334,8 +328,7 @@ int gs_payload_alert_check(const Gsomia__Alert *pb, char *why, size_t n)
     }
     if (!text_ok(pb->text)) {
         snprintf(why, n,
-                 "an alert's text is printable UTF-8 of at most %d "
-                 "bytes",
+                 "an alert's text is printable UTF-8 of at most %d bytes",
                  ALERT_TEXT_MAX);
         return GS_ERR_INVALID;
     }

@@ -100,8 +100,7 @@ static int sensor_label(struct parse *p, const char *sensor, const char *value)
 
     if (n == 0 || n >= sizeof(c->sensor_labels[0].sensor))
         return refuse(p,
-                      "label.SENSOR names a sensor id of 1 to %zu "
-                      "characters",
+                      "label.SENSOR names a sensor id of 1 to %zu characters",
                       sizeof(c->sensor_labels[0].sensor) - 1);
     for (i = 0; i < c->n_sensor_labels; i++)
         if (strcmp(c->sensor_labels[i].sensor, sensor) == 0)
@@ -165,9 +164,7 @@ static int handler(void *user, const char *section, const char *key,
         break;
     case K_NAME:
         if (!pj_ident_valid(value))
-            return refuse(p,
-                          "name \"%s\" must be 1 to 64 of A-Z a-z 0-9 . _ "
-                          "-",
+            return refuse(p, "name \"%s\" must be 1 to 64 of A-Z a-z 0-9 . _ -",
                           value);
         snprintf(p->cfg->name, sizeof(p->cfg->name), "%s", value);
         break;
@@ -194,8 +191,7 @@ static int handler(void *user, const char *section, const char *key,
     case K_LEVEL:
         if (gs_log_level_parse(value, &p->cfg->log_level) < 0)
             return refuse(p,
-                          "log level \"%s\" must be error, warn, info or "
-                          "debug",
+                          "log level \"%s\" must be error, warn, info or debug",
                           value);
         break;
     case K_SENSORS:

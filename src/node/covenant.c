@@ -272,8 +272,7 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
 
             if (!gs_nation_valid(notify[i])) {
                 gs_diag_error(d, NULL,
-                              "--notify %s is not an ISO 3166-1 "
-                              "alpha-3 code",
+                              "--notify %s is not an ISO 3166-1 alpha-3 code",
                               notify[i]);
                 rc = GS_ERR_INVALID;
                 break;
@@ -285,8 +284,7 @@ int gs_node_propose(struct gs_node *n, enum gs_kind kind, const char *text,
                 continue;
             if (l.n_releasable_to == GS_ITEM_MAX_LABELS) {
                 gs_diag_error(d, NULL,
-                              "an agreement is addressed to at "
-                              "most %d nations",
+                              "an agreement is addressed to at most %d nations",
                               GS_ITEM_MAX_LABELS);
                 rc = GS_ERR_INVALID;
                 break;
@@ -382,14 +380,11 @@ int gs_node_cosign(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     rc = gs_store_item_get(n->store, id, NULL, &env);
     if (rc == GS_ERR_NOT_FOUND)
         gs_diag_error(d, NULL,
-                      "no such item here; import the agreement "
-                      "item first");
+                      "no such item here; import the agreement item first");
     if (rc == 0)
         rc = gs_item_decode(n->policy, env.data, env.len, &it, d);
     if (rc == 0 && it->kind != GS_KIND_AGREEMENT) {
-        gs_diag_error(d, NULL,
-                      "item is a %s; only agreements are "
-                      "co-signed",
+        gs_diag_error(d, NULL, "item is a %s; only agreements are co-signed",
                       gs_kind_name(it->kind));
         rc = GS_ERR_INVALID;
     }

@@ -32,9 +32,8 @@ static void sender_check(struct gs_node *n, const char *sender,
         } else {
             dec->reason = GS_REASON_NOT_RELEASABLE;
             snprintf(dec->detail, sizeof(dec->detail),
-                     "a %s not addressed "
-                     "to %s",
-                     gs_kind_name(it->kind), n->cfg.nation);
+                     "a %s not addressed to %s", gs_kind_name(it->kind),
+                     n->cfg.nation);
         }
         return;
     }
@@ -78,9 +77,8 @@ int gs_exchange_receive(struct gs_node *n, const char *sender,
         return rc;
     }
     snprintf(detail, sizeof(detail),
-             "refused from %s, who may not give it "
-             "to %s: %s",
-             sender, n->cfg.nation, dec.detail);
+             "refused from %s, who may not give it to %s: %s", sender,
+             n->cfg.nation, dec.detail);
     memset(&r, 0, sizeof(r));
     r.action = GS_AUDIT_RECEIPT;
     r.actor = sender;

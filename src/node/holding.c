@@ -447,9 +447,7 @@ int gs_hold_user_put(struct gs_node *n, const json_t *user, const char *actor,
     }
     if (rc == 0) {
         memset(&r, 0, sizeof(r));
-        snprintf(detail, sizeof(detail),
-                 "%s (%s) registered with clearance "
-                 "%s",
+        snprintf(detail, sizeof(detail), "%s (%s) registered with clearance %s",
                  u->name, u->nationality, u->clearance);
         r.action = GS_AUDIT_USER;
         r.actor = actor;
@@ -532,9 +530,7 @@ int gs_hold_read(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
     if (rc < 0) {
         /* Someone not in the register asked: record it as a denial. */
         snprintf(dec->detail, sizeof(dec->detail),
-                 "\"%s\" is not in the "
-                 "register of cleared people",
-                 user);
+                 "\"%s\" is not in the register of cleared people", user);
         dec->reason = GS_REASON_MALFORMED;
         rc = record_access(n, id, user, what, dec, labels, count, d);
         rc = rc < 0 ? rc : GS_ERR_DENIED;
@@ -634,8 +630,7 @@ int gs_hold_translate(struct gs_node *n, const uint8_t id[GS_ITEM_ID_LEN],
         body.document = &doc;
     } else {
         gs_diag_error(d, NULL,
-                      "only reports and documents are translated, "
-                      "not a %s",
+                      "only reports and documents are translated, not a %s",
                       gs_kind_name(it->kind));
         rc = GS_ERR_INVALID;
         goto out;

@@ -441,8 +441,7 @@ int gs_identity_from_json(const struct gs_jctx *c, const json_t *v,
         struct gs_pos p = gs_jpos_member(c->doc, v, "ca_certificate");
 
         gs_diag_error(c->diag, &p,
-                      "the CA certificate is not %s's (its "
-                      "subject names %s)",
+                      "the CA certificate is not %s's (its subject names %s)",
                       out->nation, subject[0] ? subject : "no nation");
         return GS_ERR_INVALID;
     }

@@ -878,8 +878,7 @@ static bool identify(struct conn *c)
     }
     if (c->outbound && c->peer != p) {
         note(s, nation,
-             "dialed %s's address but a node of %s answered: "
-             "refused",
+             "dialed %s's address but a node of %s answered: refused",
              c->peer->nation, nation);
         conn_close(c, NULL);
         return false;
@@ -1395,8 +1394,7 @@ static int retract_track(struct job *j, struct gs_node *n,
 
     if (j->srv->watch == NULL) {
         snprintf(r->error, sizeof(r->error),
-                 "this node has no [watch]: it "
-                 "makes no tracks");
+                 "this node has no [watch]: it makes no tracks");
         return 0;
     }
     gs_diag_init(&d);
@@ -2391,8 +2389,7 @@ static int start_listening(struct server *s, struct gs_diag *d)
         return 0;
     if (resolve(s->node->cfg.listen, &addr) < 0) {
         gs_diag_error(d, NULL,
-                      "[listen] address \"%s\" must be a numeric "
-                      "HOST:PORT",
+                      "[listen] address \"%s\" must be a numeric HOST:PORT",
                       s->node->cfg.listen);
         return GS_ERR_INVALID;
     }

@@ -385,8 +385,7 @@ int gs_watch_open(struct gs_node *n, struct gs_watch **out, struct gs_diag *d)
 
         if (k < 0) {
             gs_diag_error(d, NULL,
-                          "[watch] label.%s: no sensor of that id "
-                          "in %s",
+                          "[watch] label.%s: no sensor of that id in %s",
                           sl->sensor, cfg->sensors);
             rc = GS_ERR_INVALID;
             break;
@@ -974,8 +973,7 @@ static int may_warn(struct gs_watch *w, struct gs_node *n, const uint8_t *id,
         memset(dec, 0, sizeof(*dec));
         dec->reason = GS_REASON_MALFORMED;
         snprintf(dec->detail, sizeof(dec->detail),
-                 "a label of the item "
-                 "does not read");
+                 "a label of the item does not read");
     }
     gs_arena_free(a);
     return rc == 0 && gs_decision_allowed(dec) ? 0 : GS_ERR_DENIED;

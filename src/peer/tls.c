@@ -193,9 +193,7 @@ static int check_peer(struct gs_tls *t)
     if (SSL_get_verify_result(t->ssl) != X509_V_OK) {
         X509_free(peer);
         return fail(
-            t, GS_ERR_VERIFY,
-            "the peer's certificate does not "
-            "verify: %s",
+            t, GS_ERR_VERIFY, "the peer's certificate does not verify: %s",
             X509_verify_cert_error_string(SSL_get_verify_result(t->ssl)));
     }
     for (i = 0; i < t->ctx->n_cas; i++)
@@ -206,8 +204,7 @@ static int check_peer(struct gs_tls *t)
     X509_free(peer);
     if (i == t->ctx->n_cas)
         return fail(t, GS_ERR_VERIFY,
-                    "no partner's CA issued the peer's "
-                    "certificate");
+                    "no partner's CA issued the peer's certificate");
     if (n != 3 || strcmp(org, t->ctx->cas[i].nation) != 0)
         return fail(t, GS_ERR_VERIFY,
                     "the certificate issued by %s's CA "
@@ -234,8 +231,7 @@ int gs_tls_read(struct gs_tls *t, struct gs_buf *plain)
             if (SSL_get_verify_result(t->ssl) != X509_V_OK) {
                 ERR_clear_error();
                 return fail(t, GS_ERR_VERIFY,
-                            "the peer's certificate is "
-                            "refused: %s",
+                            "the peer's certificate is refused: %s",
                             X509_verify_cert_error_string(
                                 SSL_get_verify_result(t->ssl)));
             }

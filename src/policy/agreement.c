@@ -313,9 +313,7 @@ int gs_agreement_from_json(const struct gs_policy *p, const struct gs_jctx *c,
 
     if (ag->n_parties < 2) {
         pos = gs_jpos_member(c->doc, v, "parties");
-        gs_diag_error(c->diag, &pos,
-                      "an agreement needs at least two "
-                      "parties");
+        gs_diag_error(c->diag, &pos, "an agreement needs at least two parties");
         return GS_ERR_INVALID;
     }
     if (ag->hub[0] != '\0' && !gs_agreement_is_party(ag, ag->hub)) {
@@ -327,8 +325,7 @@ int gs_agreement_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     if (ag->hub[0] != '\0' && ag->n_parties == 2) {
         pos = gs_jpos_member(c->doc, v, "hub");
         gs_diag_error(c->diag, &pos,
-                      "a bilateral agreement has no hub; "
-                      "set \"hub\" to null");
+                      "a bilateral agreement has no hub; set \"hub\" to null");
         return GS_ERR_INVALID;
     }
     for (i = 0; i < ag->n_parties; i++) {

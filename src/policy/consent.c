@@ -84,8 +84,7 @@ static int scope_from_json(const struct gs_jctx *c, const json_t *scope,
         if (gs_kind_parse(kinds[i], &k->kinds[i]) < 0) {
             pos = gs_jpos_element(c->doc, json_object_get(scope, "kinds"), i);
             gs_diag_error(c->diag, &pos,
-                          "\"%s\" is not a kind of item; use "
-                          "one of %s",
+                          "\"%s\" is not a kind of item; use one of %s",
                           kinds[i], gs_kind_list());
             return GS_ERR_INVALID;
         }
@@ -176,8 +175,7 @@ int gs_consent_from_json(const struct gs_jctx *c, const json_t *v,
     if (k->valid_until <= k->valid_from) {
         pos = gs_jpos_member(c->doc, v, "valid_until");
         gs_diag_error(c->diag, &pos,
-                      "\"valid_until\" must be after "
-                      "\"valid_from\"");
+                      "\"valid_until\" must be after \"valid_from\"");
         return GS_ERR_INVALID;
     }
     k->id = gs_arena_strdup(a, k->id);

@@ -129,9 +129,7 @@ static int check_item(const struct gs_item_ref *x, struct gs_decision *d,
         if (l == NULL || l->purpose == NULL || l->rank < 0 ||
             l->rank > GS_RANK_MAX || !gs_nation_valid(l->originator) ||
             (l->derivatives & ~GS_DERIVATIVE_ALL) != 0) {
-            set(d, GS_REASON_MALFORMED,
-                "contributor label %zu is "
-                "incomplete",
+            set(d, GS_REASON_MALFORMED, "contributor label %zu is incomplete",
                 i + 1);
             return GS_ERR_INVALID;
         }
@@ -471,8 +469,7 @@ int gs_decide_release(const struct gs_policy *p, const char *holder,
     decision_init(d);
     if (!gs_nation_valid(holder) || !gs_nation_valid(recipient)) {
         set(d, GS_REASON_MALFORMED,
-            "holder and recipient must be ISO 3166-1 "
-            "alpha-3 nation codes");
+            "holder and recipient must be ISO 3166-1 alpha-3 nation codes");
         return GS_ERR_INVALID;
     }
     if (strcmp(holder, recipient) == 0) {
@@ -611,8 +608,7 @@ int gs_decide_access(const struct gs_policy *p, const char *holder,
     purpose = x->labels[0]->purpose;
     if (gs_str_index(u->purposes, u->n_purposes, purpose) < 0) {
         set(d, GS_REASON_PURPOSE_NOT_SERVED,
-            "this item was provided for \"%s\", which %s's duties do not "
-            "serve",
+            "this item was provided for \"%s\", which %s's duties do not serve",
             purpose, u->name);
         return 0;
     }

@@ -40,6 +40,5 @@ int gs_kind_parse(const char *name, enum gs_kind *out)
 const char *gs_kind_list(void)
 {
     return "track, launch, alert, report, document, agreement, consent, "
-           "revocation, reclassification, retraction, destruction, "
-           "compromise";
+           "revocation, reclassification, retraction, destruction, compromise";
 }

@@ -144,8 +144,7 @@ int gs_label_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     if (l->has_review && l->review < l->created) {
         pos = gs_jpos_member(c->doc, v, "review");
         gs_diag_error(c->diag, &pos,
-                      "the review time is before the "
-                      "creation time");
+                      "the review time is before the creation time");
         return GS_ERR_INVALID;
     }
     l->classification = gs_arena_strdup(a, word);
@@ -234,8 +233,7 @@ int gs_label_dominant(const struct gs_label *const *labels, size_t n,
     memset(out, 0, sizeof(*out));
     if (n == 0) {
         gs_diag_error(d, NULL,
-                      "a derived item needs at least one "
-                      "contributor label");
+                      "a derived item needs at least one contributor label");
         return GS_ERR_INVALID;
     }
     top = labels[0];

@@ -192,9 +192,8 @@ int pj_derivatives(const struct gs_jctx *c, const json_t *obj, const char *key,
             return rc;
         if (gs_derivative_parse(s, &use) < 0) {
             gs_diag_error(c->diag, &p,
-                          "\"%s\" is not a derivative use; "
-                          "use one of: %s",
-                          s, gs_derivative_list());
+                          "\"%s\" is not a derivative use; use one of: %s", s,
+                          gs_derivative_list());
             *out = 0;
             return GS_ERR_INVALID;
         }

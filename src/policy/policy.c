@@ -163,8 +163,7 @@ int gs_policy_add_revocation(struct gs_policy *p, const struct gs_jctx *c,
     if (strcmp(k->grantor, r->grantor) != 0) {
         pos = gs_jpos_member(c->doc, v, "grantor");
         gs_diag_error(c->diag, &pos,
-                      "consent %s was granted by %s; only %s "
-                      "can revoke it",
+                      "consent %s was granted by %s; only %s can revoke it",
                       k->id, k->grantor, k->grantor);
         return GS_ERR_INVALID;
     }

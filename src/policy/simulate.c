@@ -114,9 +114,8 @@ static int item_from_json(const struct gs_policy *p, const struct gs_jctx *c,
     if (gs_kind_parse(kind, &x->kind) < 0) {
         pos = gs_jpos_member(c->doc, v, "kind");
         gs_diag_error(c->diag, &pos,
-                      "\"%s\" is not a kind of item; use one "
-                      "of %s",
-                      kind, gs_kind_list());
+                      "\"%s\" is not a kind of item; use one of %s", kind,
+                      gs_kind_list());
         return GS_ERR_INVALID;
     }
     if (gs_item_state_parse(state, &x->state) < 0) {
@@ -300,9 +299,7 @@ int gs_simulate(const struct gs_jdoc *doc, const struct gs_sim_loader *loader,
                 strcmp(cases[j].name, cases[i].name) == 0) {
                 struct gs_pos pos = gs_jpos_member(doc, v, "name");
 
-                gs_diag_error(d, &pos,
-                              "another case is already named "
-                              "\"%s\"",
+                gs_diag_error(d, &pos, "another case is already named \"%s\"",
                               cases[i].name);
                 rc = GS_ERR_INVALID;
             }

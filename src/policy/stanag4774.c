@@ -274,8 +274,7 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml, size_t len,
         if (xml[i] == '<' && xml[i + 1] == '!' && i + 2 < len &&
             xml[i + 2] != '-' && xml[i + 2] != '[') {
             fail(&r, NULL,
-                 "document type declarations are not accepted in "
-                 "a label");
+                 "document type declarations are not accepted in a label");
             goto out;
         }
     }
@@ -323,8 +322,7 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml, size_t len,
 
             if (type == NULL || xmlStrcmp(type, X(ID_TYPE)) != 0)
                 fail(&r, n,
-                     "OriginatorID must have IDType=\"%s\" and a "
-                     "nation code",
+                     "OriginatorID must have IDType=\"%s\" and a nation code",
                      ID_TYPE);
             json_object_set_new(o, "_originator_id", json_string(t ? t : ""));
             xmlFree(t);
@@ -345,8 +343,7 @@ int gs_stanag4774_read(const struct gs_policy *p, const char *xml, size_t len,
 
         if (id != NULL && (org == NULL || !json_equal(id, org))) {
             fail(&r, root,
-                 "OriginatorID and PolicyIdentifier name "
-                 "different nations");
+                 "OriginatorID and PolicyIdentifier name different nations");
             goto out;
         }
         json_object_del(o, "_originator_id");

@@ -378,9 +378,7 @@ void gs_eval_print(const struct gs_eval *e, FILE *out)
         }
         for (k = 0; k < GS_EVAL_MISS_TIMES; k++) {
             if (o->has_miss[k])
-                fprintf(out,
-                        "  impact miss at %3.0f s after launch: %.1f km"
-                        "\n",
+                fprintf(out, "  impact miss at %3.0f s after launch: %.1f km\n",
                         gs_eval_miss_times[k], o->miss[k] / 1e3);
             else
                 fprintf(out,
@@ -397,8 +395,7 @@ void gs_eval_print(const struct gs_eval *e, FILE *out)
                     100.0 * (double)o->n_inside / (double)o->n_impact);
         if (o->has_launch)
             fprintf(out,
-                    "  launch point: error %.1f km, %+.1f s, %s its "
-                    "ellipse\n",
+                    "  launch point: error %.1f km, %+.1f s, %s its ellipse\n",
                     o->launch_err / 1e3, o->launch_dt,
                     o->launch_inside ? "inside" : "outside");
         if (o->detected)

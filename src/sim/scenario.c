@@ -99,9 +99,8 @@ static int missile(const struct gs_jctx *c, const json_t *v,
         struct gs_pos p = gs_jpos_member(c->doc, v, "id");
 
         gs_diag_error(c->diag, &p,
-                      "missile id \"%s\" is longer than %d "
-                      "characters",
-                      id, GS_SIM_ID_SIZE - 1);
+                      "missile id \"%s\" is longer than %d characters", id,
+                      GS_SIM_ID_SIZE - 1);
         rc = GS_ERR_INVALID;
     }
     if (rc < 0)
@@ -113,9 +112,7 @@ static int missile(const struct gs_jctx *c, const json_t *v,
         struct gs_pos p = gs_jpos_value(c->doc, v);
 
         gs_diag_error(c->diag, &p,
-                      "missile \"%s\" needs \"launch\" and "
-                      "\"profile\"",
-                      id);
+                      "missile \"%s\" needs \"launch\" and \"profile\"", id);
         return GS_ERR_INVALID;
     }
     rc = gs_json_object(c, launch, "launch", launch_keys);

@@ -502,8 +502,7 @@ int gs_truth_write(const struct gs_truth *t, const struct gs_sensor *s,
     }
     for (i = 0; i < t->n_det; i++) {
         fprintf(out,
-                "{\"type\":\"detection\",\"object\":\"%s\",\"sensor\":"
-                "\"%s\",",
+                "{\"type\":\"detection\",\"object\":\"%s\",\"sensor\":\"%s\",",
                 t->obj[t->det[i].object].id, s[t->det[i].sensor].id);
         put_time(out, "time", to_time(t, t->det[i].t));
         fputs("}\n", out);
@@ -677,9 +676,7 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
         k = gs_truth_find(t, id);
         if (k < 0) {
             gs_jline_error(jl, o, "object",
-                           "object \"%s\" has no object "
-                           "record before it",
-                           id);
+                           "object \"%s\" has no object record before it", id);
             return GS_ERR_INVALID;
         }
         ob = &t->obj[k];
@@ -697,8 +694,7 @@ static int truth_line(struct gs_jline *jl, const struct gs_sensor *s,
         p.t = (double)(tt - t->epoch) * 1e-6;
         if (ob->n > 0 && p.t < ob->s[ob->n - 1].t) {
             gs_jline_error(jl, o, "time",
-                           "states of an object must come in "
-                           "time order");
+                           "states of an object must come in time order");
             return GS_ERR_INVALID;
         }
         if (++*samples > MAX_SAMPLES) {

@@ -581,10 +581,7 @@ static int sq_user_get(struct gs_store *s, const char *name,
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 0;
-    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND
-                             : fail(q, rc,
-                                    "reading a "
-                                    "user");
+    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND : fail(q, rc, "reading a user");
 }
 
 static int sq_user_list(struct gs_store *s, gs_store_user_cb cb, void *ctx)
@@ -682,9 +679,8 @@ static int sq_data_version(struct gs_store *s, int64_t *version)
 static int sq_audit_size(struct gs_store *s, uint64_t *size)
 {
     int64_t n = 0;
-    int rc = one_int(S(s), stmt(S(s), S_AUDIT_SIZE), &n,
-                     "sizing the audit "
-                     "log");
+    int rc =
+        one_int(S(s), stmt(S(s), S_AUDIT_SIZE), &n, "sizing the audit log");
 
     *size = (uint64_t)n;
     return rc;
@@ -905,10 +901,7 @@ static int sq_peer_get(struct gs_store *s, const char *nation,
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 0;
-    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND
-                             : fail(q, rc,
-                                    "reading a "
-                                    "peer");
+    return rc == SQLITE_DONE ? GS_ERR_NOT_FOUND : fail(q, rc, "reading a peer");
 }
 
 static int sq_outbox_add(struct gs_store *s, const char *peer,

@@ -81,8 +81,7 @@ int gs_track_update_write(const struct gs_track_update *u, struct gs_buf *b)
         rc = put_time(b, "time", u->time);
     if (rc == 0)
         rc = gs_buf_printf(b,
-                           ",\"track\":\"%s\",\"nation\":\"%s\","
-                           "\"sources\":[",
+                           ",\"track\":\"%s\",\"nation\":\"%s\",\"sources\":[",
                            u->track, u->nation);
     for (i = 0; i < u->n_sources && rc == 0; i++)
         rc = gs_buf_printf(b, "%s\"%s\"", i ? "," : "", u->sources[i]);
@@ -140,9 +139,7 @@ static int finite_num(struct gs_jline *jl, const json_t *o, const char *key,
     if (rc < 0 || (present != NULL && !*present))
         return rc;
     if (!isfinite(*out) || *out < lo || *out > hi) {
-        gs_jline_error(jl, o, key,
-                       "\"%s\" must be a number between %g and "
-                       "%g",
+        gs_jline_error(jl, o, key, "\"%s\" must be a number between %g and %g",
                        key, lo, hi);
         return GS_ERR_INVALID;
     }
@@ -188,8 +185,7 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
         return rc;
     if (json_array_size(arr) != 6) {
         gs_jline_error(jl, o, "covariance",
-                       "\"covariance\" must hold 6 rows "
-                       "of 6 numbers");
+                       "\"covariance\" must hold 6 rows of 6 numbers");
         return GS_ERR_INVALID;
     }
     for (i = 0; i < 6; i++) {
@@ -197,8 +193,7 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
 
         if (!json_is_array(row) || json_array_size(row) != 6) {
             gs_jline_error(jl, o, "covariance",
-                           "row %zu of \"covariance\" "
-                           "must hold 6 numbers",
+                           "row %zu of \"covariance\" must hold 6 numbers",
                            i + 1);
             return GS_ERR_INVALID;
         }
@@ -219,8 +214,7 @@ static int covariance(struct gs_jline *jl, const json_t *o, double *P)
     for (i = 0; i < 6; i++) {
         if (!(P[i * 6 + i] > 0)) {
             gs_jline_error(jl, o, "covariance",
-                           "covariance diagonal element "
-                           "%zu must be positive",
+                           "covariance diagonal element %zu must be positive",
                            i + 1);
             return GS_ERR_INVALID;
         }
@@ -386,8 +380,7 @@ int gs_track_update_parse(const char *text, size_t len, const char *file,
     if (rc == 0 && (json_array_size(src) == 0 ||
                     json_array_size(src) > GS_UPDATE_MAX_SOURCES)) {
         gs_jline_error(&jl, o, "sources",
-                       "\"sources\" must list 1 to %d "
-                       "nations",
+                       "\"sources\" must list 1 to %d nations",
                        GS_UPDATE_MAX_SOURCES);
         rc = GS_ERR_INVALID;
     }

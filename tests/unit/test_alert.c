@@ -1504,11 +1504,8 @@ static void alert_life(void **state)
     midcourse(&u);
     memcpy(u.track, "JPN-T3", 7);
     assert_int_equal(gs_alert_rules_update(r, &u, ev, 8), 1);
-    assert_int_equal(gs_alert_rules_retract(r, "JPN-T3", u.time,
-                                            "false "
-                                            "track",
-                                            ev, 8),
-                     1);
+    assert_int_equal(
+        gs_alert_rules_retract(r, "JPN-T3", u.time, "false track", ev, 8), 1);
     assert_string_equal(ev[0].type, GS_ALERT_RETRACTED);
     assert_string_equal(ev[0].alert_id, "JPN-A9");
     assert_non_null(strstr(ev[0].text, "false track"));

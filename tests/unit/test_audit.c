@@ -178,9 +178,8 @@ static void verify_catches_recomputed_leaf(void **state)
     for (i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", leaf[i]);
     snprintf(text, sizeof(text),
-             "UPDATE audit SET data = '%s', leaf = "
-             "x'%s' WHERE idx = 1",
-             data, hex);
+             "UPDATE audit SET data = '%s', leaf = x'%s' WHERE idx = 1", data,
+             hex);
     sql(f, text);
     assert_int_equal(verify(f, &rep, "do not hash to the signed root"),
                      GS_ERR_VERIFY);

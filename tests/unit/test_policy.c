@@ -303,8 +303,7 @@ static void schemes_from_files(void **state)
     gbr = gs_policy_scheme(p, "GBR");
     assert_non_null(gbr);
     assert_string_equal(gbr->government,
-                        "United Kingdom of Great Britain and Northern "
-                        "Ireland");
+                        "United Kingdom of Great Britain and Northern Ireland");
     assert_int_equal(gs_scheme_find(gbr, "OFFICIAL SENSITIVE")->rank, 1);
     assert_int_equal(gs_scheme_find(gbr, "UNCLASSIFIED")->rank, 0);
 
@@ -616,8 +615,7 @@ static void label_derivatives_errors(void **state)
                          "[\"civil-warning\", \"press-release\"]}",
                          msg, sizeof(msg)));
     assert_string_equal(msg, "label.json:2:35: error: \"press-release\" is "
-                             "not a derivative use; use one of: "
-                             "civil-warning");
+                             "not a derivative use; use one of: civil-warning");
     assert_null(label_in(p,
                          "{\"originator\": \"KOR\", \"classification\": "
                          "\"군사II급비밀\", \"releasable_to\": [], "
@@ -2037,8 +2035,7 @@ static void simulate_derive_cases(void **state)
     assert_null(r);
     assert_int_equal(d.errors, 3);
     assert_string_equal(d.msgs[0], "sim.json:2:42: error: \"press\" is not a "
-                                   "derivative use; use one of: "
-                                   "civil-warning");
+                                   "derivative use; use one of: civil-warning");
     assert_non_null(strstr(d.msgs[1], "sim.json:4:1: error: a case has "
                                       "either \"to\""));
     assert_non_null(strstr(d.msgs[1], "\"derive\" (a derivative use"));
