@@ -16,11 +16,9 @@ static bool standing_ok(const struct gs_standing *s)
     const struct gs_warning *g = &s->said;
     size_t i;
 
-    if (g->warning == 0 || g->number == 0 || !gs_warning_leaves_open(g) ||
-        (g->type == GS_WARNING_ALERT && g->situation != GS_CAP_LAUNCHED) ||
-        g->n_areas < 1 || g->n_areas > GS_WARNING_AREAS_MAX || s->n_refs < 1 ||
-        s->n_refs > GS_CAP_MAX_REFS || g->based_on < 0 || g->launch_time < 0 ||
-        g->impact_time < 0 || strnlen(g->track_id, sizeof(g->track_id)) == 0 ||
+    if (!gs_warning_may_stand(g) || s->n_refs < 1 ||
+        s->n_refs > GS_CAP_MAX_REFS ||
+        strnlen(g->track_id, sizeof(g->track_id)) == 0 ||
         strnlen(g->track_id, sizeof(g->track_id)) == sizeof(g->track_id))
         return false;
     for (i = 0; i < s->n_refs; i++)
@@ -122,12 +120,13 @@ static int fail(char *why, size_t size, size_t k, const char *fmt, ...)
     return GS_ERR_INVALID;
 }
 
+/* (Strings hold no NUL: the text is parsed without JSON_ALLOW_NUL.) */
 static bool str_into(const json_t *v, char *out, size_t size)
 {
     const char *t = json_string_value(v);
     size_t len = t != NULL ? json_string_length(v) : 0;
 
-    if (t == NULL || len >= size || strlen(t) != len)
+    if (t == NULL || len >= size)
         return false;
     memcpy(out, t, len + 1);
     return true;

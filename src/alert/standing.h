@@ -12,9 +12,10 @@
  *
  * Times are microseconds since 1970 (0: unknown); refs are sender,
  * identifier and sent time of each message, oldest first. Only standing
- * warnings are kept: the last message an Alert (launched) or an Update
- * (launched, passed, lost). The reader checks every field (a store can
- * be damaged) and refuses the whole text when one does not read.
+ * warnings are kept (gs_warning_may_stand: the last message an Alert
+ * (launched) or an Update (launched, passed, lost), its times within a day
+ * of each other). The reader checks every field (a store can be damaged)
+ * and refuses the whole text when one does not read.
  */
 #ifndef GS_ALERT_STANDING_H
 #define GS_ALERT_STANDING_H

@@ -637,20 +637,23 @@ static bool near_in_time(gs_time_t t, gs_time_t ref)
     return t == 0 || (t > ref - DAY && t < ref + DAY);
 }
 
+bool gs_warning_may_stand(const struct gs_warning *w)
+{
+    return w->warning != 0 && w->number != 0 && gs_warning_leaves_open(w) &&
+           (w->type != GS_WARNING_ALERT || w->situation == GS_CAP_LAUNCHED) &&
+           w->n_areas >= 1 && w->n_areas <= GS_WARNING_AREAS_MAX &&
+           w->based_on > 0 && w->based_on <= GS_TIME_MAX - DAY &&
+           near_in_time(w->launch_time, w->based_on) &&
+           near_in_time(w->impact_time, w->based_on);
+}
+
 int gs_warning_engine_adopt(struct gs_warning_engine *e,
                             const struct gs_warning *last)
 {
     struct slot *s;
     int k;
 
-    if (last->warning == 0 || last->number == 0 ||
-        !gs_warning_leaves_open(last) ||
-        (last->type == GS_WARNING_ALERT &&
-         last->situation != GS_CAP_LAUNCHED) ||
-        last->n_areas < 1 || last->n_areas > GS_WARNING_AREAS_MAX ||
-        last->based_on <= 0 || last->based_on > GS_TIME_MAX - DAY ||
-        !near_in_time(last->launch_time, last->based_on) ||
-        !near_in_time(last->impact_time, last->based_on))
+    if (!gs_warning_may_stand(last))
         return GS_ERR_INVALID;
     for (k = 0; k < GS_WARNING_TRACKS_MAX; k++)
         if (e->slots[k].used && e->slots[k].id == last->warning)

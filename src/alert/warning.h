@@ -130,6 +130,10 @@ size_t gs_warning_engine_retract(struct gs_warning_engine *e,
  * launched, passed or lost) or closes it. */
 bool gs_warning_leaves_open(const struct gs_warning *w);
 
+/* Whether w may be the last message of a standing warning, as adopt
+ * below takes it. */
+bool gs_warning_may_stand(const struct gs_warning *w);
+
 /*
  * Takes back a standing warning after a restart, from the last message
  * issued for it (its number, count of messages, areas and times), so that

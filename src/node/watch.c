@@ -1070,7 +1070,8 @@ static int save_standing(struct gs_watch *w, struct gs_node *n)
                 GS_LOG_ERROR("watch: civil warning %s cannot be kept in the "
                              "store: after a restart its missile would raise "
                              "a new Alert",
-                             list[i].refs[list[i].n_refs - 1].identifier);
+                             list[i].n_refs > 0 ? list[i].refs[0].identifier
+                                                : "?");
         }
         gs_buf_reset(&text);
         rc = gs_standing_write(list, kept, &text);
