@@ -54,6 +54,10 @@
 #define PLOTS_MAX 4096               /* lines in one Plots frame */
 #define PLOT_ERRORS_MAX 64           /* refusals reported per Plots frame */
 #define PLOTS_PENDING_MAX (1u << 17) /* plots waiting for a job */
+/* How far ahead of this node's own clock a plot's time, or a feed's clock,
+ * may be: a sensor clock in the future would end every alert and warning
+ * "as predicted" at once. Replays run in the past. */
+#define PLOT_AHEAD_MAX (60 * GS_USEC_PER_SEC)
 #define USER_MAX 64
 
 struct out_frame {
@@ -2131,7 +2135,10 @@ static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
 
     t.tag = pl->tag;
     t.entered_us = gs_time_now();
-    if (pl->clock_us > pending(s)->clock)
+    if (pl->clock_us > t.entered_us + PLOT_AHEAD_MAX)
+        errors[n_errors++] = gs_strdup("the feed's clock is ahead of this "
+                                       "node's: refused (a wrong clock?)");
+    else if (pl->clock_us > pending(s)->clock)
         pending(s)->clock = pl->clock_us;
     for (i = 0; i < pl->n_lines && i < PLOTS_MAX; i++) {
         struct gs_plot p;
@@ -2154,6 +2161,15 @@ static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
             rc = gs_plot_parse(pl->lines[i], strlen(pl->lines[i]), source,
                                pl->first_line + (unsigned)i, s->sensors,
                                s->n_sensors, &p, &d);
+            if (rc == 0 && p.time > t.entered_us + PLOT_AHEAD_MAX) {
+                struct gs_pos pos = {source, pl->first_line + (unsigned)i, 0};
+
+                gs_diag_error(&d, &pos,
+                              "the plot's time is %.0f s ahead of this "
+                              "node's clock: refused (a wrong clock?)",
+                              (double)(p.time - t.entered_us) * 1e-6);
+                rc = GS_ERR_INVALID;
+            }
         }
         if (rc == 0) {
             PUSH(pending(s)->plots, pending(s)->n_plots, p);
@@ -2181,7 +2197,8 @@ static void take_plots(struct lconn *l, const Gsomia__Plots *pl)
     lconn_send(l, &f);
     for (i = 0; i < n_errors; i++)
         gs_free(errors[i]);
-    if (t.accepted > 0 || pl->clock_us > 0)
+    if (t.accepted > 0 ||
+        (pl->clock_us > 0 && pl->clock_us <= t.entered_us + PLOT_AHEAD_MAX))
         schedule(s);
 }
 

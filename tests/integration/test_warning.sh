@@ -8,8 +8,9 @@
 #      alerts reach Japan, nothing Korean does, the US still fuses the
 #      Korean tracks, no alert is lost, the civil warning goes on across
 #      Japan's restart (one Alert) and validates as CAP 1.2;
-#   2. IRBM again, Japan's radars silent and no partner permitting civil
-#      warnings: no warning, until the US consents; then a warning, which
+#   2. IRBM again, bad plots refused by the Japanese node (which runs on),
+#      Japan's radars silent and no partner permitting civil warnings: no
+#      warning, until the US consents; then a warning, which
 #      is cancelled when the US withdraws its tracks;
 #   3. the SRBM salvo: fused tracks and alerts of every missile.
 # Usage: test_warning.sh GSOMIA SOURCE_DIR PYTHON
@@ -215,6 +216,29 @@ label "$T/jpn/label.json" JPN 極秘 '"USA", "KOR"' ""
 start_all
 watch_node jpn
 watch_node usa
+# Bad plots into the Japanese node first: each refused with a message and
+# counted, and the node runs on. (A plot or a feed clock from the future
+# would move the node's clock on and end every alert and warning at once:
+# the rest of this run would then fail.)
+cat >"$T/bad.jsonl" <<'EOF'
+{"time":"2099-01-01T00:00:00Z","sensor":"JPN-FPS5-SADO","range":900000,"azimuth":1,"elevation":0.1}
+this is not a plot
+{"time":"2022-10-03T22:22:10Z","sensor":"KOR-NOPE","range":100000,"azimuth":1,"elevation":0.1}
+{"time":"2022-10-03T22:22:11Z","sensor":"JPN-FPS5-SADO","range":-5,"azimuth":1,"elevation":0.1}
+EOF
+"$G" feed "$T/bad.jsonl" --node "$T/jpn" --speed 1000 2>"$T/bad.err" &&
+    fail "bad plots were all taken"
+grep -q "ahead of this node's clock" "$T/bad.err" ||
+    fail "a plot from the future was not refused: $(cat "$T/bad.err")"
+grep -q "0 taken, 4 refused" "$T/bad.err" ||
+    fail "bad plots not all refused: $(cat "$T/bad.err")"
+test -S "$T/jpn/run/node.sock" && kill -0 "$(cat "$T/jpn.pid")" ||
+    fail "bad plots stopped the JPN node"
+wait_until 10 "$PY" -c '
+import json, sys
+sys.exit(json.load(open(sys.argv[1]))["watch"]["plots_refused"] < 4)' \
+    "$T/jpn/run/status.json" || fail "bad plots not counted in status.json"
+ok
 feed kor
 feed usa
 # Japan's own radars see nothing here: what it knows comes from partners
